@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything kinetl needs to build and test on Debian 12:
+# the C libraries (apt) and the npm packages used only as test oracles.
+# As root it installs; otherwise it prints the commands to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES="build-essential clang libclang-rt-14-dev pkg-config \
+  libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev \
+  libjansson-dev libsqlite3-dev libxxhash-dev nodejs npm"
+
+missing=""
+for p in $APT_PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+# Node and npm may come from outside apt (a newer install): accept those.
+if command -v node >/dev/null 2>&1; then missing=$(echo "$missing" | sed 's/\bnodejs\b//'); fi
+if command -v npm  >/dev/null 2>&1; then missing=$(echo "$missing" | sed 's/\bnpm\b//'); fi
+missing=$(echo "$missing" | xargs || true)
+
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing Debian packages: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq $missing >/dev/null
+  else
+    echo "deps: missing Debian packages; run as root:"
+    echo "  apt-get update && apt-get install -y $missing"
+    exit 1
+  fi
+fi
+
+# Test oracles: pinned in tests/oracle/package.json, installed from its lock file.
+if [ ! -d tests/oracle/node_modules/@duckdb/node-api ] || \
+   [ ! -d tests/oracle/node_modules/nodejs-polars ] || \
+   [ ! -d tests/oracle/node_modules/parquet-wasm ]; then
+  echo "deps: installing npm test oracles"
+  (cd tests/oracle && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+fi
+echo "deps: ok"

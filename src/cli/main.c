@@ -1,0 +1,63 @@
+/*
+ * cli/main.c — the kinetl binary: global options and command dispatch.
+ * Exit codes (SPEC §5): 0 ok, 1 data or runtime error, 2 usage error.
+ * Each command lives in its own cli/cmd_<name>.c and is listed in
+ * cli/commands.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+static const kt_command commands[] = {
+    { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "kinetl %s — incremental ETL for robotic forming-cell telemetry\n\n"
+                 "usage: kinetl [--lake DIR] COMMAND [ARGS]\n\ncommands:\n", KT_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nglobal options:\n"
+                 "  --lake DIR   lake root (default $KINETL_LAKE or ./lake)\n"
+                 "  --version    print the version\n"
+                 "  --help       this text; `kinetl COMMAND --help` for a command\n");
+}
+
+int main(int argc, char **argv)
+{
+    kt_cli_globals globals = { .lake = getenv("KINETL_LAKE") };
+    if (!globals.lake || !*globals.lake) globals.lake = "lake";
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return KT_EXIT_OK;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("kinetl %s\n", KT_VERSION);
+            return KT_EXIT_OK;
+        } else if (!strcmp(argv[i], "--lake")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "kinetl: --lake needs a directory\n");
+                return KT_EXIT_USAGE;
+            }
+            globals.lake = argv[++i];
+        } else if (!strncmp(argv[i], "--lake=", 7)) {
+            globals.lake = argv[i] + 7;
+        } else {
+            fprintf(stderr, "kinetl: unknown option '%s' (see kinetl --help)\n", argv[i]);
+            return KT_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return KT_EXIT_USAGE;
+    }
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+        if (!strcmp(argv[i], commands[c].name))
+            return commands[c].run(&globals, argc - i, argv + i);
+    fprintf(stderr, "kinetl: unknown command '%s' (see kinetl --help)\n", argv[i]);
+    return KT_EXIT_USAGE;
+}

@@ -1,0 +1,89 @@
+/*
+ * format/parquet/writer.h — Parquet writer for flat schemas.
+ *
+ * Contract:
+ *  - Column types: BOOLEAN (KT_BOOL), INT32 (KT_INT32), INT64 (KT_INT64),
+ *    DOUBLE (KT_DOUBLE), STRING (KT_BYTES, UTF8 logical type) and
+ *    TIMESTAMP(MICROS, UTC) (KT_INT64); each REQUIRED or OPTIONAL.
+ *  - Rows are appended in batches of kt_columns; a row group is flushed
+ *    when it reaches row_group_rows rows (or row_group_bytes of encoded
+ *    data), pages when they reach page_bytes.
+ *  - Strings are dictionary-encoded (RLE_DICTIONARY) until the dictionary
+ *    exceeds dict_max_bytes in a row group, then fall back to PLAIN for
+ *    the rest of that column chunk.
+ *  - min/max/null_count statistics follow the spec's ordering rules
+ *    (signed for ints, IEEE order for doubles with NaN excluded and -0/+0
+ *    widened, unsigned bytewise for strings) and are written as
+ *    min_value/max_value with TYPE_ORDER column orders.
+ *  - The file is written to "<path>.tmp-<pid>-<n>" and renamed onto path
+ *    only by kt_pq_writer_close after fsync: readers see a whole file or none.
+ *    kt_pq_writer_free without a successful close removes the temp file.
+ */
+#ifndef KT_FORMAT_PARQUET_WRITER_H
+#define KT_FORMAT_PARQUET_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/column.h"
+#include "core/error.h"
+#include "format/parquet/metadata.h"
+
+typedef enum kt_pq_wtype {
+    KT_PQ_W_BOOL,
+    KT_PQ_W_INT32,
+    KT_PQ_W_INT64,
+    KT_PQ_W_DOUBLE,
+    KT_PQ_W_STRING,
+    KT_PQ_W_TIMESTAMP_US,
+} kt_pq_wtype;
+
+typedef struct kt_pq_field {
+    const char *name;
+    kt_pq_wtype type;
+    bool nullable;
+} kt_pq_field;
+
+typedef struct kt_pq_write_options {
+    kt_pq_codec codec;          /* UNCOMPRESSED, SNAPPY or ZSTD (default) */
+    int compression_level;      /* 0 = codec default */
+    size_t row_group_rows;      /* default 1,048,576 */
+    size_t row_group_bytes;     /* default 128 MiB of encoded data */
+    size_t page_bytes;          /* default 1 MiB */
+    size_t dict_max_bytes;      /* default 1 MiB */
+    bool dictionary;            /* default true: dictionary-encode strings */
+    const kt_pq_key_value *kv;  /* key-value metadata, copied */
+    size_t num_kv;
+    bool no_fsync;              /* for tests and scratch files only */
+} kt_pq_write_options;
+
+/* Fills defaults (ZSTD, sizes above, dictionary on). */
+void kt_pq_write_options_default(kt_pq_write_options *o);
+
+typedef struct kt_pq_writer kt_pq_writer;
+
+/* Summary of one written column, for Delta stats (min/max over all row groups). */
+typedef struct kt_pq_column_summary {
+    int64_t null_count;
+    bool has_min_max;           /* false if every value was null (or NaN) */
+    int64_t min_i, max_i;       /* BOOL, INT32, INT64, TIMESTAMP */
+    double min_d, max_d;        /* DOUBLE */
+    const char *min_s, *max_s;  /* STRING (NUL-terminated copies) */
+    size_t min_len, max_len;
+} kt_pq_column_summary;
+
+kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t nfields,
+                            const kt_pq_write_options *opts, kt_pq_writer **out, kt_error *err);
+/* Appends nrows rows: cols[i] is field i's values (type per the table above). */
+kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrows, kt_error *err);
+/* Flushes, writes the footer, fsyncs and renames into place. */
+kt_status kt_pq_writer_close(kt_pq_writer *w, kt_error *err);
+/* After close: totals and per-column summaries. */
+int64_t kt_pq_writer_rows(const kt_pq_writer *w);
+uint64_t kt_pq_writer_file_size(const kt_pq_writer *w);
+const kt_pq_column_summary *kt_pq_writer_summary(const kt_pq_writer *w, size_t column);
+/* Frees; removes the temp file if close did not succeed. */
+void kt_pq_writer_free(kt_pq_writer *w);
+
+#endif
