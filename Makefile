@@ -22,7 +22,7 @@ CFLAGS_ASAN    := $(BASE) -O1 -g -fno-omit-frame-pointer \
 LDLIBS  := -lzstd -lsnappy -lz -llz4 -lbrotlienc -lbrotlidec -ljansson \
            -lsqlite3 -lxxhash -lm -pthread
 
-LIB_SRC  := $(shell find src/core src/format src/lake src/pipeline src/orchestrate -name '*.c' 2>/dev/null | sort)
+LIB_SRC  := $(shell find src/core src/format src/lake src/pipeline src/gen src/orchestrate -name '*.c' 2>/dev/null | sort)
 CLI_SRC  := $(shell find src/cli -name '*.c' 2>/dev/null | sort)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))

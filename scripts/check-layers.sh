@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 rank() {
   case "$1" in
     core) echo 0 ;; format) echo 1 ;; lake) echo 2 ;; pipeline) echo 3 ;;
-    orchestrate) echo 4 ;; cli) echo 5 ;; *) echo -1 ;;
+    orchestrate) echo 4 ;; cli) echo 5 ;; gen) echo 3 ;; *) echo -1 ;;
   esac
 }
 bad=0
