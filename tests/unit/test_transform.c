@@ -14,6 +14,7 @@
 #include "pipeline/derivative.h"
 #include "pipeline/series.h"
 #include "pipeline/transform.h"
+#include "transform_fixture.h"
 
 enum { FX1 = 0, FX2, FY1, FY2, FZ1, FZ2, X1, X2, Y1, Y2, Z1, Z2 };
 
@@ -652,6 +653,56 @@ TEST(named_columns_follow_the_spec_order)
     fixture_free(&f);
 }
 
+/* The shapes of the real sample's runs (SPEC §1): one lacks z_2 and its y_2
+ * goes flat at 0.003 after a third; one has encoders only; one only fx_1. */
+TEST(real_sample_shapes)
+{
+    tf_run clean = { 0 }, shaped = { 0 };
+    CHECK(tf_clean_run(&clean, 30.0, 3) == 0);
+    kt_transform *t = kt_transform_new(0);
+    kt_transform_config cfg;
+    kt_transform_config_default(&cfg);
+    const kt_run_output *out;
+    kt_error err;
+
+    for (size_t i = 0; i < clean.n; i++) {
+        kt_reading x = clean.r[i];
+        if (x.robot == 2 && x.field == KT_FIELD_Z) continue;
+        if (x.robot == 2 && x.field == KT_FIELD_Y && x.time_us - TF_T0 > 10000000) x.value = 0.003;
+        CHECK(tf_push(&shaped, x.time_us, x.robot, x.field, x.value) == 0);
+    }
+    CHECK_OK(kt_transform_run(t, &cfg, shaped.r, shaped.n, &out, &err), &err);
+    CHECK_EQ_INT(out->stats.spikes_removed, 0); /* the kink and the flat tail are not spikes */
+    CHECK_EQ_STR(out->stats.status_reason, "missing z_2");
+    CHECK(!out->stats.has_distance[1]);         /* no z_2: no position for robot 2 */
+    CHECK(out->stats.has_distance[0]);
+    CHECK(out->stats.has_force[1]);
+
+    shaped.n = 0;
+    for (size_t i = 0; i < clean.n; i++)
+        if (clean.r[i].field >= KT_FIELD_X) CHECK(tf_push(&shaped, clean.r[i].time_us, clean.r[i].robot,
+                                                          clean.r[i].field, clean.r[i].value) == 0);
+    CHECK_OK(kt_transform_run(t, &cfg, shaped.r, shaped.n, &out, &err), &err);
+    CHECK_EQ_STR(out->stats.status_reason, "missing fx_1 fx_2 fy_1 fy_2 fz_1 fz_2");
+    CHECK(!out->stats.has_force[0] && !out->stats.has_force[1]);
+    CHECK(out->stats.has_distance[0] && out->stats.has_distance[1]);
+    CHECK(!out->stats.has_median_period[KT_STREAM_LOAD_CELL_1]);
+
+    shaped.n = 0;
+    for (size_t i = 0; i < clean.n; i++)
+        if (clean.r[i].robot == 1 && clean.r[i].field == KT_FIELD_FX)
+            CHECK(tf_push(&shaped, clean.r[i].time_us, 1, KT_FIELD_FX, clean.r[i].value) == 0);
+    CHECK_OK(kt_transform_run(t, &cfg, shaped.r, shaped.n, &out, &err), &err);
+    CHECK_EQ_STR(out->stats.channels_missing, "fx_2 fy_1 fy_2 fz_1 fz_2 x_1 x_2 y_1 y_2 z_1 z_2");
+    CHECK(!out->stats.has_distance[0] && !out->stats.has_distance[1]);
+    CHECK(!out->stats.has_force[0]); /* fy_1, fz_1 missing */
+    CHECK_EQ_INT(out->aligned.rows, out->stats.rows[0]);
+    CHECK_NEAR(out->stats.coverage[0], 0.0, 0);
+    kt_transform_free(t);
+    tf_run_free(&clean);
+    tf_run_free(&shaped);
+}
+
 TEST_MAIN_BEGIN("transform")
 RUN(ctx, interpolation_between_neighbours);
 RUN(ctx, no_interpolation_across_a_gap_longer_than_max_gap);
@@ -675,4 +726,5 @@ RUN(ctx, scratch_limit_is_enforced);
 RUN(ctx, config_parsing_and_hash);
 RUN(ctx, run_stats_schema_and_rows);
 RUN(ctx, named_columns_follow_the_spec_order);
+RUN(ctx, real_sample_shapes);
 TEST_MAIN_END()
