@@ -79,12 +79,11 @@ static kt_status process(kt_transform *t, const kt_transform_config *cfg, const 
                          kt_error *err)
 {
     kt_run_output *o = &t->out;
+    if (n > SIZE_MAX / 64) return kt_fail(err, KT_ERR_NOMEM, "transform: %zu readings are too many for one run", n);
     size_t sort_bytes = kt_run_samples_scratch_bytes(n);
     size_t sample_bytes = n * (sizeof(int64_t) + sizeof(double));
     /* Every later step needs at most 24 bytes per reading (+ a window), below the sort's 32. */
     size_t phase_bytes = max_size(sort_bytes, 24 * n + kt_spikes_scratch_bytes(0, cfg->hampel_half_window) + 64);
-    if (sort_bytes == 0 || n > SIZE_MAX / 64)
-        return kt_fail(err, KT_ERR_NOMEM, "transform: %zu readings are too many for one run", n);
     char *block = reserve_scratch(&t->arena, sample_bytes + phase_bytes);
     if (!block)
         return kt_fail(err, KT_ERR_NOMEM, "transform: %zu readings need %zu bytes of scratch, over the limit %zu",
