@@ -58,6 +58,16 @@ kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
     return KT_OK;
 }
 
+/* Names inside a file may hold any bytes; an error stays one printable
+ * line by masking control characters. */
+static kt_status one_line(kt_status st, kt_error *err)
+{
+    if (st != KT_OK && err)
+        for (char *p = err->msg; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    return st;
+}
+
 static kt_pq_reader *reader_new(const char *name)
 {
     kt_pq_reader *r = calloc(1, sizeof *r);
@@ -352,7 +362,7 @@ static kt_status load_footer(kt_pq_reader *r, kt_error *err)
     return KT_OK;
 }
 
-kt_status kt_pq_open(const char *path, kt_pq_reader **out, kt_error *err)
+static kt_status open_path(const char *path, kt_pq_reader **out, kt_error *err)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -384,6 +394,11 @@ kt_status kt_pq_open(const char *path, kt_pq_reader **out, kt_error *err)
     return KT_OK;
 }
 
+kt_status kt_pq_open(const char *path, kt_pq_reader **out, kt_error *err)
+{
+    return one_line(open_path(path, out, err), err);
+}
+
 kt_status kt_pq_open_memory(const uint8_t *data, size_t len, const char *name, kt_pq_reader **out,
                             kt_error *err)
 {
@@ -396,7 +411,7 @@ kt_status kt_pq_open_memory(const uint8_t *data, size_t len, const char *name, k
     kt_status s = load_footer(r, err);
     if (s != KT_OK) {
         kt_pq_close(r);
-        return s;
+        return one_line(s, err);
     }
     *out = r;
     return KT_OK;
@@ -449,7 +464,7 @@ kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *column
         if (st != KT_OK) {
             kt_error_prefix(err, "%s: row group %d column '%s'", r->path, row_group, c->name);
             kt_pq_reset_column(&out[i], c->value_type);
-            return st;
+            return one_line(st, err);
         }
     }
     return KT_OK;

@@ -48,9 +48,11 @@ static size_t bytes_budget(const chunk_ctx *c, const kt_column *col)
     return used < c->r->memory_limit ? c->r->memory_limit - used : 0;
 }
 
+/* Room for n more values; at least one, so the value pointers are never
+ * NULL when a decoder forms "values + len" for an empty page. */
 static kt_status reserve_values(chunk_ctx *c, kt_column *col, size_t n)
 {
-    if (kt_column_reserve(col, n, 0) != KT_OK)
+    if (kt_column_reserve(col, n ? n : 1, 0) != KT_OK)
         return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu values", n);
     return KT_OK;
 }
