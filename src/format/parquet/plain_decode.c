@@ -49,15 +49,16 @@ kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out,
     char *bytes = out->bytes;
     int64_t end = off[0];
     size_t p = 0;
+    /* Invariant: the bytes left cover this value's prefix and every later
+     * value's 4-byte prefix, so the payload stays within len - 4n. */
     for (size_t i = 0; i < n; i++) {
-        if (len - p < 4)
-            return kt_fail(err, KT_ERR_FORMAT, "PLAIN BYTE_ARRAY: value %zu's length runs past the page", i);
         uint32_t l = kt_pq_le32(src + p);
         p += 4;
-        if (l > len - p)
+        size_t room = len - p - 4 * (n - 1 - i);
+        if (l > room)
             return kt_fail(err, KT_ERR_FORMAT,
                            "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
-                           i, l, len - p);
+                           i, l, room);
         if (l <= KT_PQ_COPY_SLACK && len - p >= KT_PQ_COPY_SLACK)
             memcpy(bytes + end, src + p, KT_PQ_COPY_SLACK);
         else

@@ -150,7 +150,10 @@ function columnChunk(col, values, codec, fileOffset) {
   const parts = [];
   let offset = fileOffset, usizeTotal = 0, csizeTotal = 0, dataOffset = null, dictOffset = null;
   const encodings = new Set([ENC.RLE]);
+  const pages = [], maxIndex = [];
+  const bad = col.corrupt || {};
   const emit = (header, body) => {
+    pages.push({ offset, hlen: header.length, csize: body.length });
     parts.push(header, body);
     usizeTotal += header.length; csizeTotal += header.length + body.length;
     offset += header.length + body.length;
@@ -159,12 +162,13 @@ function columnChunk(col, values, codec, fileOffset) {
   let dict = null;
   if (col.pages.some((p) => p.enc === 'dict')) {
     dict = [...new Map(present.map((v) => [typeof v === 'bigint' ? v.toString() : v, v])).values()];
-    const body = plain(col.physical, dict);
+    const body = plain(col.physical, dict.slice(0, dict.length - (bad.dictShrink || 0)));
     dictOffset = offset;
     const dictEnc = col.dictEnc ?? ENC.PLAIN_DICTIONARY;
     encodings.add(dictEnc);
     usizeTotal += body.length;
-    emit(pageHeader({ type: 2, usize: body.length, csize: compress(codec, body).length, n: dict.length, enc: dictEnc }),
+    emit(pageHeader({ type: 2, usize: body.length, csize: compress(codec, body).length,
+                      n: dict.length - (bad.dictShrink || 0), enc: dictEnc }),
          compress(codec, body));
   }
   const per = Math.ceil(values.length / col.pages.length);
@@ -178,7 +182,9 @@ function columnChunk(col, values, codec, fileOffset) {
       const index = new Map(dict.map((v, i) => [key(v), i]));
       const w = bitWidth(dict.length - 1);
       enc = col.dictEnc === ENC.PLAIN ? ENC.RLE_DICTIONARY : ENC.PLAIN_DICTIONARY;
-      data = Buffer.concat([Buffer.of(w), hybrid(vals.map((v) => index.get(key(v))), w)]);
+      const idx = vals.map((v) => index.get(key(v)));
+      maxIndex.push(Math.max(...idx));
+      data = Buffer.concat([Buffer.of(w), hybrid(idx, w)]);
     } else if (p.enc === 'rle') {
       enc = ENC.RLE;
       const h = hybrid(vals.map((v) => (v ? 1 : 0)), 1);
@@ -203,7 +209,8 @@ function columnChunk(col, values, codec, fileOffset) {
       const body = Buffer.concat([levels, data]);
       const cbody = compress(codec, body);
       usizeTotal += body.length;
-      emit(pageHeader({ type: 0, usize: body.length, csize: cbody.length, n: rows.length, enc,
+      emit(pageHeader({ type: 0, usize: body.length, csize: cbody.length,
+        n: rows.length + (k === 0 && bad.pageValuesDelta || 0), enc,
         defEnc: p.defEnc === 'BIT_PACKED' ? ENC.BIT_PACKED : ENC.RLE }), cbody);
     }
   });
@@ -213,19 +220,19 @@ function columnChunk(col, values, codec, fileOffset) {
     t.list(2, CT.I32, encodings.size); for (const e of encodings) t.zigzag(e);
     t.list(3, CT.BINARY, 1); t.varint(Buffer.from(col.name).length); for (const b of Buffer.from(col.name)) t.byte(b);
     t.i32(4, CODEC[codec]);
-    t.i64(5, values.length);
+    t.i64(5, values.length + (bad.numValuesDelta || 0));
     t.i64(6, usizeTotal);
-    t.i64(7, csizeTotal);
+    t.i64(7, csizeTotal + (bad.chunkSizeDelta || 0));
     const dictAtDataOffset = dict && col.dictAtDataOffset;
     t.i64(9, dictAtDataOffset ? dictOffset : dataOffset);
     if (dict && !col.dictAtDataOffset) t.i64(11, dictOffset);
     if (col.stats) statistics(t, 12, col.stats(values));
     t.end();
   };
-  return { bytes: Buffer.concat(parts), meta, start: dictOffset ?? dataOffset, size: csizeTotal };
+  return { bytes: Buffer.concat(parts), meta, start: dictOffset ?? dataOffset, size: csizeTotal, pages, maxIndex };
 }
 
-function buildFile(fx) {
+function buildFile(fx, layout = {}) {
   const chunks = [Buffer.from('PAR1')];
   let offset = 4;
   const rowGroups = [];
@@ -239,6 +246,7 @@ function buildFile(fx) {
     });
     rowGroups.push({ cols, rows: b - a });
   }
+  layout.rowGroups = rowGroups;
   const t = new Thrift();
   t.begin();
   t.i32(1, 1);
@@ -264,7 +272,7 @@ function buildFile(fx) {
   }
   t.string(6, 'kinetl handmade fixture writer');
   t.end();
-  const footer = t.bytes();
+  const footer = fx.footer ? fx.footer(t.bytes()) : t.bytes();
   chunks.push(footer, le32(footer.length), Buffer.from('PAR1'));
   return Buffer.concat(chunks);
 }
@@ -319,4 +327,61 @@ export function handmadeFixtures(T) {
     }
   }
   return [legacy, v2];
+}
+
+// Files broken in one specific way each, with the exact error line the
+// reader must give (after "<path>: "). Built from a small valid layout.
+export function badFixtures() {
+  const base = (corrupt, extra = {}) => ({
+    rows: 40, codec: 'UNCOMPRESSED', rowGroups: [[0, 40]], ...extra,
+    columns: [
+      { name: 'v', gen: 'i32', nulls: 'none', physical: 'INT32', pages: [{}, {}] },
+      { name: 's', gen: 'str_dict', nulls: 'mod5', physical: 'BYTE_ARRAY', optional: true, converted: 'UTF8',
+        pages: [{ enc: 'dict' }, { enc: 'dict' }], corrupt },
+    ],
+  });
+  const cases = [];
+  const add = (file, fx, error) => cases.push({ file, fx, error });
+  // The last page's data runs past the chunk's declared size.
+  add('bad_page_past_chunk.parquet', base({ chunkSizeDelta: -3 }), (L) => {
+    const c = L.rowGroups[0].cols[1], p = c.pages[c.pages.length - 1];
+    return `row group 0 column 's': page at offset ${p.offset} (${p.hlen}-byte header + ${p.csize} bytes) runs past the column chunk (ends at ${c.start + c.size - 3})`;
+  });
+  // The chunk's declared end falls inside the last page's header.
+  add('bad_header_past_chunk.parquet', base({ chunkSizeDelta: 0 }), null);
+  // Dictionary indices beyond the dictionary.
+  add('bad_dict_index.parquet', base({ dictShrink: 3 }), (L) => {
+    const c = L.rowGroups[0].cols[1], p = c.pages[1];
+    return `row group 0 column 's': page at offset ${p.offset}: dictionary index ${c.maxIndex[0]} is out of range (dictionary has 10 values)`;
+  });
+  // A page claims more values than the row group has rows left.
+  add('bad_page_values.parquet', base({ pageValuesDelta: 25 }), (L) => {
+    const p = L.rowGroups[0].cols[1].pages[1];
+    return `row group 0 column 's': page at offset ${p.offset}: page has 45 values but only 40 rows remain in the row group`;
+  });
+  // The chunk's value count disagrees with the row group.
+  add('bad_num_values.parquet', base({ numValuesDelta: 1 }),
+    () => `row group 0 column 's': column chunk has 41 values but the row group has 40 rows`);
+  // The footer is not thrift.
+  add('bad_footer_thrift.parquet', base(undefined, { footer: (f) => Buffer.alloc(f.length, 0xff) }), (L, F) =>
+    `footer: thrift: unknown field type at byte 1 of ${F}`);
+  // The footer ends inside its first field (version's varint).
+  add('bad_footer_cut.parquet', base(undefined, { footer: (f) => f.subarray(0, 1) }), () =>
+    `footer: thrift: varint runs past the end at byte 1 of 1`);
+  const out = [];
+  for (const c of cases) {
+    const layout = {};
+    let bytes = buildFile(c.fx, layout);
+    let error = c.error && c.error(layout, bytes.readUInt32LE(bytes.length - 8));
+    if (c.file === 'bad_header_past_chunk.parquet') {
+      // Rebuild with the size cut to end two bytes into the last page header.
+      const col = layout.rowGroups[0].cols[1], p = col.pages[col.pages.length - 1];
+      const delta = p.offset + 2 - (col.start + col.size);
+      c.fx.columns[1].corrupt = { chunkSizeDelta: delta };
+      bytes = buildFile(c.fx, layout);
+      error = `row group 0 column 's': page header at offset ${p.offset} runs past the column chunk (ends at ${p.offset + 2})`;
+    }
+    out.push({ file: c.file, bytes, error });
+  }
+  return out;
 }

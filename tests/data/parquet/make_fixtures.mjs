@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { columnValues, decimalText, toHex } from './generators.mjs';
-import { handmadeFixtures } from './handmade.mjs';
+import { badFixtures, handmadeFixtures } from './handmade.mjs';
 
 const require = createRequire(new URL('../../oracle/node_modules/', import.meta.url));
 const arrow = require('apache-arrow');
@@ -298,6 +298,17 @@ async function main() {
                    rowGroups: fx.rowGroups && [[0, 30], [30, 48]] };
     await writeFixture(conn, seed, join(CORPUS, 'seed_' + fx.file));
   }
+  // Broken files and the exact error line each must produce.
+  const BAD = join(HERE, 'bad');
+  mkdirSync(BAD, { recursive: true });
+  for (const f of readdirSync(BAD)) rmSync(join(BAD, f));
+  const errors = {};
+  for (const b of badFixtures()) {
+    writeFileSync(join(BAD, b.file), b.bytes);
+    copyFileSync(join(BAD, b.file), join(CORPUS, b.file));
+    errors[b.file] = b.error;
+  }
+  writeFileSync(join(BAD, 'errors.json'), JSON.stringify(errors, null, 1) + '\n');
   // A nested schema, which the reader must refuse with one clear line.
   await conn.run(`COPY (SELECT range AS id, [range, range + 1] AS l, {'a': range} AS st FROM range(10))
                   TO '${join(HERE, 'nested.parquet')}' (FORMAT parquet)`);
