@@ -191,7 +191,9 @@ static kt_status emit_page(kt_pq_col_enc *e, kt_pq_page_header *h, const kt_buf 
     const kt_buf *comp = body;
     if (e->o.codec != KT_PQ_CODEC_UNCOMPRESSED) {
         kt_buf_clear(&e->compressed);
-        KT_TRY(kt_pq_compress(e->o.codec, e->o.level, body->data, body->len, &e->compressed, err));
+        KT_TRY(e->o.compressor
+                   ? kt_pq_compressor_run(e->o.compressor, body->data, body->len, &e->compressed, err)
+                   : kt_pq_compress(e->o.codec, e->o.level, body->data, body->len, &e->compressed, err));
         comp = &e->compressed;
     }
     if (comp->len > INT32_MAX)
@@ -294,8 +296,41 @@ static kt_status append_fixed(kt_pq_col_enc *e, const kt_column *col, size_t sta
     return KT_OK;
 }
 
-/* One non-null string: into the dictionary while it has room, else PLAIN. */
-static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len, kt_error *err)
+/* The smallest and largest strings seen by one append call, pointing into
+ * the caller's column; committed to the chunk statistics (one copy each)
+ * before the call returns. */
+typedef struct string_range {
+    const char *lo, *hi;
+    size_t lo_len, hi_len;
+} string_range;
+
+static void range_add(string_range *r, const char *s, size_t len)
+{
+    if (!r->lo) {
+        r->lo = r->hi = s;
+        r->lo_len = r->hi_len = len;
+    } else if (kt_pq_bytes_cmp(s, len, r->hi, r->hi_len) > 0) {
+        r->hi = s;
+        r->hi_len = len;
+    } else if (kt_pq_bytes_cmp(s, len, r->lo, r->lo_len) < 0) {
+        r->lo = s;
+        r->lo_len = len;
+    }
+}
+
+static kt_status range_commit(kt_pq_col_enc *e, const string_range *r, kt_error *err)
+{
+    if (!r->lo) return KT_OK;
+    if (kt_pq_stats_update_bytes(&e->chunk_stats, r->lo, r->lo_len) != KT_OK ||
+        kt_pq_stats_update_bytes(&e->chunk_stats, r->hi, r->hi_len) != KT_OK)
+        return nomem(err, "updating statistics");
+    return KT_OK;
+}
+
+/* One non-null string: into the dictionary while it has room, else PLAIN.
+ * Only new dictionary entries can move min/max, so only they are compared. */
+static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len, string_range *r,
+                                     kt_error *err)
 {
     if (e->dict_mode) {
         uint32_t index;
@@ -304,8 +339,7 @@ static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len
             return nomem(err, "growing the dictionary");
         if (!full) {
             if (push_index(e, index) != KT_OK) return nomem(err, "buffering indices");
-            if (is_new && kt_pq_stats_update_bytes(&e->chunk_stats, s, len) != KT_OK)
-                return nomem(err, "updating statistics");
+            if (is_new) range_add(r, s, len);
             return KT_OK;
         }
         /* Fallback: the open page stays dictionary-encoded; this row starts a PLAIN page. */
@@ -313,12 +347,12 @@ static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len
         e->dict_mode = false;
     }
     if (kt_pq_plain_byte_array(&e->values, s, len) != KT_OK) return nomem(err, "buffering values");
-    if (kt_pq_stats_update_bytes(&e->chunk_stats, s, len) != KT_OK) return nomem(err, "updating statistics");
+    range_add(r, s, len);
     return KT_OK;
 }
 
-static kt_status append_strings(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
-                                kt_error *err)
+static kt_status append_string_rows(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
+                                    string_range *r, kt_error *err)
 {
     const uint8_t *valid = e->o.nullable ? col->valid : NULL;
     for (size_t i = start; i < start + n; i++) {
@@ -328,7 +362,7 @@ static kt_status append_strings(kt_pq_col_enc *e, const kt_column *col, size_t s
             if (len < 0 || len > INT32_MAX)
                 return kt_fail(err, KT_ERR_USAGE, "row %zu: string length %lld is invalid or over 2 GiB",
                                i, (long long)len);
-            KT_TRY(append_string_value(e, col->bytes + col->offsets[i], (size_t)len, err));
+            KT_TRY(append_string_value(e, col->bytes + col->offsets[i], (size_t)len, r, err));
         } else {
             kt_pq_stats_add_nulls(&e->page_stats, 1);
         }
@@ -337,9 +371,19 @@ static kt_status append_strings(kt_pq_col_enc *e, const kt_column *col, size_t s
             e->levels[e->page_rows] = present;
         }
         e->page_rows++;
-        if (page_is_full(e)) KT_TRY(finish_page(e, err));
+        /* Indices take at most 4 bytes, so checking every 256 rows overshoots little. */
+        if ((!e->dict_mode || (e->page_rows & 255) == 0) && page_is_full(e)) KT_TRY(finish_page(e, err));
     }
     return KT_OK;
+}
+
+static kt_status append_strings(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
+                                kt_error *err)
+{
+    string_range r = { 0 };
+    kt_status s = append_string_rows(e, col, start, n, &r, err);
+    kt_status c = range_commit(e, &r, err);
+    return s != KT_OK ? s : c;
 }
 
 kt_status kt_pq_col_enc_append(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
@@ -354,8 +398,7 @@ static kt_status build_dict_page(kt_pq_col_enc *e, int64_t *uncompressed, kt_err
     kt_buf_clear(&e->dict_page);
     *uncompressed = 0;
     if (e->o.type != KT_PQ_W_STRING || e->dict.count == 0) return KT_OK;
-    kt_buf_clear(&e->body);
-    if (kt_pq_dict_enc_page(&e->dict, &e->body) != KT_OK) return nomem(err, "building the dictionary page");
+    const kt_buf *body = kt_pq_dict_enc_page(&e->dict);
     kt_pq_page_header h;
     memset(&h, 0, sizeof h);
     h.type = KT_PQ_PAGE_DICTIONARY;
@@ -363,8 +406,8 @@ static kt_status build_dict_page(kt_pq_col_enc *e, int64_t *uncompressed, kt_err
     h.dictionary_page_header.num_values = (int32_t)e->dict.count;
     h.dictionary_page_header.encoding = KT_PQ_ENC_PLAIN;
     size_t header_len;
-    KT_TRY(emit_page(e, &h, &e->body, &e->dict_page, &header_len, err));
-    *uncompressed = (int64_t)(header_len + e->body.len);
+    KT_TRY(emit_page(e, &h, body, &e->dict_page, &header_len, err));
+    *uncompressed = (int64_t)(header_len + body->len);
     e->encodings |= 1u << KT_PQ_ENC_PLAIN;
     return KT_OK;
 }

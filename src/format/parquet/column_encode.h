@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/column.h"
 #include "core/error.h"
+#include "format/parquet/compress.h"
 #include "format/parquet/dictionary_encode.h"
 #include "format/parquet/metadata.h"
 #include "format/parquet/statistics.h"
@@ -38,6 +39,7 @@ typedef struct kt_pq_col_enc_opts {
     size_t page_bytes;
     size_t dict_max_bytes;
     bool dictionary;
+    kt_pq_compressor *compressor;  /* shared by the writer's columns; NULL: kt_pq_compress */
 } kt_pq_col_enc_opts;
 
 typedef struct kt_pq_col_enc {

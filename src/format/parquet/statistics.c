@@ -102,14 +102,6 @@ void kt_pq_stats_update_double(kt_pq_stats *s, const void *v, size_t n)
     s->value_count += (int64_t)n;
 }
 
-int kt_pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
-{
-    size_t n = alen < blen ? alen : blen;
-    int c = n ? memcmp(a, b, n) : 0;   /* memcmp compares as unsigned char */
-    if (c) return c;
-    return alen < blen ? -1 : alen > blen;
-}
-
 static kt_status set_buf(kt_buf *b, const void *p, size_t len)
 {
     kt_buf_clear(b);

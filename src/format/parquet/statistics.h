@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/buf.h"
 #include "core/error.h"
@@ -61,7 +62,23 @@ kt_status kt_pq_stats_merge(kt_pq_stats *dst, const kt_pq_stats *src);
  * when known and representable, min_value/max_value. */
 void kt_pq_stats_encode(kt_pq_stats *s, kt_pq_statistics *out);
 
-/* Unsigned byte-wise comparison: <0, 0, >0. */
-int kt_pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen);
+/* Unsigned byte-wise comparison: <0, 0, >0 (a proper prefix sorts first).
+ * Inline and word-at-a-time: it runs for every value of a PLAIN string page. */
+static inline int kt_pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+    const unsigned char *x = a, *y = b;
+    size_t n = alen < blen ? alen : blen, k = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; k + 8 <= n; k += 8) {
+        uint64_t u, v;
+        memcpy(&u, x + k, 8);
+        memcpy(&v, y + k, 8);
+        if (u != v) return __builtin_bswap64(u) < __builtin_bswap64(v) ? -1 : 1;
+    }
+#endif
+    for (; k < n; k++)
+        if (x[k] != y[k]) return x[k] < y[k] ? -1 : 1;
+    return alen < blen ? -1 : alen > blen;
+}
 
 #endif

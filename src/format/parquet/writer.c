@@ -36,6 +36,7 @@ struct kt_pq_writer {
     kt_pq_field *fields;
     size_t nfields;
     kt_pq_col_enc *cols;
+    kt_pq_compressor *compressor;  /* one for all columns: the writer is single-threaded */
     size_t rg_rows;                /* rows in the open row group */
     int64_t total_rows;
     kt_pq_row_group *rgs;
@@ -93,6 +94,9 @@ static kt_status check_options(const char *path, const kt_pq_write_options *o, k
                        kt_pq_codec_name(o->codec));
     if (o->page_bytes > MAX_PAGE_BYTES)
         return kt_fail(err, KT_ERR_USAGE, "%s: page size %zu is over the 1 GiB limit", path, o->page_bytes);
+    if (o->dict_max_bytes > MAX_PAGE_BYTES)
+        return kt_fail(err, KT_ERR_USAGE, "%s: dictionary size %zu is over the 1 GiB limit", path,
+                       o->dict_max_bytes);
     if (o->num_kv && !o->kv)
         return kt_fail(err, KT_ERR_USAGE, "%s: %zu key-value entries but no array", path, o->num_kv);
     for (size_t i = 0; i < o->num_kv; i++)
@@ -217,7 +221,8 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
     }
     w->cols = calloc(nfields, sizeof *w->cols);
-    if (!w->cols) {
+    w->compressor = kt_pq_compressor_new(w->o.codec, w->o.compression_level);
+    if (!w->cols || !w->compressor) {
         kt_pq_writer_free(w);
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
     }
@@ -226,6 +231,7 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
             .type = w->fields[i].type, .nullable = w->fields[i].nullable, .codec = w->o.codec,
             .level = w->o.compression_level, .page_bytes = w->o.page_bytes,
             .dict_max_bytes = w->o.dict_max_bytes, .dictionary = w->o.dictionary,
+            .compressor = w->compressor,
         };
         kt_pq_col_enc_init(&w->cols[i], &co);
     }
@@ -559,6 +565,7 @@ void kt_pq_writer_free(kt_pq_writer *w)
     if (w->cols)
         for (size_t i = 0; i < w->nfields; i++) kt_pq_col_enc_free(&w->cols[i]);
     free(w->cols);
+    kt_pq_compressor_free(w->compressor);
     free(w->rgs);
     kt_arena_free(&w->meta);
     free(w);
