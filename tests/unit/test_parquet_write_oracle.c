@@ -177,7 +177,7 @@ TEST(writes_oracle_files)
     kt_pq_write_options_default(&o);
     o.no_fsync = true;
     snprintf(path, sizeof path, "%s/defaults.parquet", dir);
-    CHECK_OK(write_formula_file(path, 200000, 65536, &o, &err), &err);
+    CHECK_OK(write_formula_file(path, 100000, 65536, &o, &err), &err);
     o.dictionary = false;
     snprintf(path, sizeof path, "%s/nodict.parquet", dir);
     CHECK_OK(write_formula_file(path, 5000, 5000, &o, &err), &err);
