@@ -1,0 +1,76 @@
+// tests/interop/jsonl.mjs — a strict JSON Lines reader that keeps numbers as
+// their source text, so 64-bit integers and doubles are compared exactly
+// (JSON.parse would round both through a double).
+//
+// parseObjectLine(line) -> [[key, token], ...] in source order, where token
+// is {t:'num', raw} | {t:'str', v} | {t:'bool', v} | {t:'null'}. Nested
+// values are not expected in kinetl's rows and are rejected.
+
+export function parseObjectLine(line) {
+  let i = 0;
+  const fail = (why) => { throw new Error(`bad JSON at column ${i}: ${why}: ${line.slice(0, 120)}`); };
+  const ws = () => { while (i < line.length && ' \t'.includes(line[i])) i++; };
+  const expect = (c) => { ws(); if (line[i] !== c) fail(`expected '${c}'`); i++; };
+
+  function str() {
+    if (line[i] !== '"') fail('expected a string');
+    i++;
+    let out = '';
+    for (;;) {
+      if (i >= line.length) fail('unterminated string');
+      const c = line[i++];
+      if (c === '"') return out;
+      if (c.charCodeAt(0) < 0x20) fail('raw control character in string');
+      if (c !== '\\') { out += c; continue; }
+      const e = line[i++];
+      const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      if (e in simple) out += simple[e];
+      else if (e === 'u') {
+        const hex = line.slice(i, i + 4);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 4;
+      } else fail(`bad escape \\${e}`);
+    }
+  }
+
+  function value() {
+    ws();
+    const c = line[i];
+    if (c === '"') return { t: 'str', v: str() };
+    for (const [word, tok] of [['true', { t: 'bool', v: true }], ['false', { t: 'bool', v: false }],
+      ['null', { t: 'null' }]]) {
+      if (line.startsWith(word, i)) { i += word.length; return tok; }
+    }
+    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(line.slice(i));
+    if (!m) fail('expected a value');
+    i += m[0].length;
+    return { t: 'num', raw: m[0] };
+  }
+
+  const out = [];
+  expect('{');
+  ws();
+  if (line[i] === '}') { i++; } else {
+    for (;;) {
+      ws();
+      const key = str();
+      expect(':');
+      out.push([key, value()]);
+      ws();
+      if (line[i] === ',') { i++; continue; }
+      expect('}');
+      break;
+    }
+  }
+  ws();
+  if (i !== line.length) fail('trailing characters');
+  return out;
+}
+
+// Splits kinetl's output into lines; the last line must end with '\n'.
+export function splitLines(text) {
+  if (text.length === 0) return [];
+  if (!text.endsWith('\n')) throw new Error('output does not end with a newline');
+  return text.slice(0, -1).split('\n');
+}
