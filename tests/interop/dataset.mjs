@@ -266,7 +266,9 @@ export function significantDigits(text) {
 }
 
 // Shortest decimal that rounds back to x under `round` (Math.fround for
-// float32, roundHalf for float16), as digits.
+// float32, roundHalf for float16), as digits. Where two decimals of that
+// length both round back (32.125 as a half: 32.12 and 32.13) either is
+// shortest, so callers compare lengths.
 function shortestDigitsUnder(x, round, maxDigits) {
   for (let p = 1; p <= maxDigits; p++) {
     const t = x.toPrecision(p);
@@ -298,14 +300,14 @@ export function compareJson(ty, v, tok) {
       const got = Number(tok.raw);
       if (ty.bits === 64) {
         if (!Object.is(got, v)) return want(`${String(v)} (bit-exact)`);
-        if (significantDigits(tok.raw) !== significantDigits(String(v)))
-          return want(`shortest round-trip digits of ${String(v)}`);
+        if (significantDigits(tok.raw).length !== significantDigits(String(v)).length)
+          return want(`the shortest round-trip form of ${String(v)}`);
         return null;
       }
       const round = ty.bits === 32 ? Math.fround : roundHalf;
       if (!Object.is(round(got), v)) return want(`${String(v)} (as float${ty.bits})`);
-      if (significantDigits(tok.raw) !== shortestDigitsUnder(v, round, ty.bits === 32 ? 9 : 5))
-        return want(`shortest round-trip digits of float${ty.bits} ${String(v)}`);
+      if (significantDigits(tok.raw).length !== shortestDigitsUnder(v, round, ty.bits === 32 ? 9 : 5).length)
+        return want(`the shortest round-trip form of float${ty.bits} ${String(v)}`);
       return null;
     }
     case 'string':

@@ -92,7 +92,7 @@ export const EXPECTED_TYPE_NAMES = {
   duckdb: { bool: 'BOOLEAN', int32: 'INTEGER', int64: 'BIGINT', double: 'DOUBLE', string: 'VARCHAR',
     timestamp: 'TIMESTAMP WITH TIME ZONE' },
   polars: { bool: 'Bool', int32: 'Int32', int64: 'Int64', double: 'Float64', string: 'String',
-    timestamp: 'Datetime(Microseconds, UTC)' },
+    timestamp: 'Datetime(us,UTC)' },
   'parquet-wasm': { bool: 'Bool', int32: 'Int32', int64: 'Int64', double: 'Float64', string: 'Utf8',
     timestamp: 'Timestamp<MICROSECOND, UTC>' },
 };
