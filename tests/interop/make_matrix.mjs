@@ -1,8 +1,9 @@
 // tests/interop/make_matrix.mjs — the interop matrix: which oracle writes
 // which data with which options. Each case names its oracle, the columns it
 // holds (types as the oracle writes them: see adapt*) and a write(path)
-// function. Standalone: `node tests/interop/make_matrix.mjs DIR` writes every
-// case's file into DIR (for looking at them with `kinetl parquet meta`).
+// function. Standalone: `node tests/interop/make_matrix.mjs DIR [NAME...]`
+// writes every case's file (or the named cases') into DIR as
+// <oracle>__<case>.parquet (tests/cli uses it for fixtures).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -121,13 +122,13 @@ export function reencodeCases() {
 export const fileNameOf = (caseName) => caseName.replace(/\//g, '__') + '.parquet';
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const dir = process.argv[2];
+  const [dir, ...only] = process.argv.slice(2);
   if (!dir) {
-    console.error('usage: node tests/interop/make_matrix.mjs DIR');
+    console.error('usage: node tests/interop/make_matrix.mjs DIR [CASE...]');
     process.exit(2);
   }
   mkdirSync(dir, { recursive: true });
-  for (const c of buildCases()) {
+  for (const c of buildCases().filter((x) => only.length === 0 || only.includes(x.name))) {
     const path = join(dir, fileNameOf(c.name));
     await c.write(path);
     console.log(path);
