@@ -22,23 +22,21 @@
  * so shorter forms (5e-324) must be searched from N = 1. */
 static int format_double(char *buf, size_t size, double v)
 {
-    int n = 0;
-    for (int p = fabs(v) < DBL_MIN ? 1 : 15; p <= 17; p++) {
-        n = snprintf(buf, size, "%.*g", p, v);
-        if (strtod(buf, NULL) == v) break;
+    for (int p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
+        int n = snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v) return n;
     }
-    return n;
+    return snprintf(buf, size, "%.17g", v);  /* 17 digits always round-trip */
 }
 
 /* The same rule for float, from %.6g (from %.1g for subnormals). */
 static int format_float(char *buf, size_t size, float v)
 {
-    int n = 0;
-    for (int p = fabsf(v) < FLT_MIN ? 1 : 6; p <= 9; p++) {
-        n = snprintf(buf, size, "%.*g", p, (double)v);
-        if (strtof(buf, NULL) == v) break;
+    for (int p = fabsf(v) < FLT_MIN ? 1 : 6; p < 9; p++) {
+        int n = snprintf(buf, size, "%.*g", p, (double)v);
+        if (strtof(buf, NULL) == v) return n;
     }
-    return n;
+    return snprintf(buf, size, "%.9g", (double)v);   /* 9 digits always round-trip */
 }
 
 double kt_half_to_double(uint16_t h)
@@ -386,6 +384,8 @@ kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *
     w->out_name = out_name;
     kt_buf_init(&w->buf);
     kt_buf_init(&w->keys);
+    w->memo = calloc(ncols ? ncols : 1, sizeof *w->memo);
+    if (!w->memo) return KT_ERR_NOMEM;
     if (style != KT_TEXT_JSON) return KT_OK;
     w->key_end = calloc(ncols ? ncols : 1, sizeof *w->key_end);
     if (!w->key_end) return KT_ERR_NOMEM;
@@ -419,6 +419,27 @@ nomem:
     return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting the header", w->out_name);
 }
 
+/* Renders a double or float value, reusing the column's previous text when
+ * the bits repeat. */
+static kt_status render_float_memo(kt_row_writer *w, size_t c, const kt_column *col, size_t row)
+{
+    kt_float_memo *m = &w->memo[c];
+    kt_scalar v = kt_scalar_from_column(col, row);
+    uint64_t bits;
+    memcpy(&bits, &v.d, sizeof bits);
+    if (m->valid && m->bits == bits) return kt_buf_append(&w->buf, m->text, m->len);
+    size_t start = w->buf.len;
+    KT_TRY(kt_render_scalar(&w->buf, &w->types[c], &v, w->style));
+    size_t len = w->buf.len - start;
+    m->valid = len < sizeof m->text;
+    if (m->valid) {
+        m->bits = bits;
+        m->len = (uint8_t)len;
+        memcpy(m->text, w->buf.data + start, len);
+    }
+    return KT_OK;
+}
+
 static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
 {
     bool json = w->style == KT_TEXT_JSON;
@@ -431,6 +452,12 @@ static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
         }
         if (!kt_column_is_valid(&cols[c], row)) {
             if (json) KT_TRY(kt_buf_append(&w->buf, "null", 4));
+            continue;
+        }
+        kt_render_kind kind = w->types[c].kind;
+        if ((kind == KT_R_DOUBLE || kind == KT_R_FLOAT) &&
+            (cols[c].type == KT_DOUBLE || cols[c].type == KT_FLOAT)) {
+            KT_TRY(render_float_memo(w, c, &cols[c], row));
             continue;
         }
         kt_scalar v = kt_scalar_from_column(&cols[c], row);
@@ -464,5 +491,7 @@ void kt_row_writer_free(kt_row_writer *w)
     kt_buf_free(&w->buf);
     kt_buf_free(&w->keys);
     free(w->key_end);
+    free(w->memo);
     w->key_end = NULL;
+    w->memo = NULL;
 }

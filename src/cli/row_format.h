@@ -81,6 +81,15 @@ double kt_half_to_double(uint16_t bits);
 /* Short description of a render type for humans: "timestamp(us,UTC)". */
 void kt_render_type_name(const kt_render_type *t, char *out, size_t size);
 
+/* The last text of a floating-point column: telemetry repeats values (ids
+ * stored as doubles), and the shortest-form search is the costly part. */
+typedef struct kt_float_memo {
+    uint64_t bits;
+    bool valid;
+    uint8_t len;
+    char text[40];
+} kt_float_memo;
+
 typedef struct kt_row_writer {
     kt_text_style style;
     size_t ncols;
@@ -91,6 +100,7 @@ typedef struct kt_row_writer {
     kt_buf buf;
     kt_buf keys;              /* JSON: `"name":` of every column, back to back */
     size_t *key_end;          /* JSON: end offset of column i's key in `keys` */
+    kt_float_memo *memo;      /* one per column */
 } kt_row_writer;
 
 /* names and types must outlive the writer. */
