@@ -74,3 +74,77 @@ export function splitLines(text) {
   if (!text.endsWith('\n')) throw new Error('output does not end with a newline');
   return text.slice(0, -1).split('\n');
 }
+
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
+
+// A whole JSON document (kinetl's --json output) with every number kept as
+// its source text: numbers become {raw}, everything else the usual values.
+export function parseJsonRaw(text) {
+  let i = 0;
+  const fail = (why) => { throw new Error(`bad JSON at ${i}: ${why}`); };
+  const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
+  function value() {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj = {};
+      ws();
+      if (text[i] === '}') { i++; return obj; }
+      for (;;) {
+        ws();
+        const k = value();
+        if (typeof k !== 'string') fail('object key is not a string');
+        ws();
+        if (text[i++] !== ':') fail("expected ':'");
+        obj[k] = value();
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i++] !== '}') fail("expected '}'");
+        return obj;
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr = [];
+      ws();
+      if (text[i] === ']') { i++; return arr; }
+      for (;;) {
+        arr.push(value());
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i++] !== ']') fail("expected ']'");
+        return arr;
+      }
+    }
+    if (c === '"') {
+      STRING.lastIndex = i;
+      const m = STRING.exec(text);
+      if (!m) fail('bad string');
+      i += m[0].length;
+      return JSON.parse(m[0]);
+    }
+    for (const [w, v] of [['true', true], ['false', false], ['null', null]]) {
+      if (text.startsWith(w, i)) { i += w.length; return v; }
+    }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m) fail('expected a value');
+    i += m[0].length;
+    return { raw: m[0] };
+  }
+  const v = value();
+  ws();
+  if (i !== text.length) fail('trailing characters');
+  return v;
+}
+
+// A value of parseJsonRaw as a token of parseObjectLine.
+export function tokenOf(v) {
+  if (v === null) return { t: 'null' };
+  if (typeof v === 'boolean') return { t: 'bool', v };
+  if (typeof v === 'string') return { t: 'str', v };
+  if (v && typeof v.raw === 'string') return { t: 'num', raw: v.raw };
+  throw new Error('not a scalar');
+}

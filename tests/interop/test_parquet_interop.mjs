@@ -14,8 +14,8 @@ import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { compareJson, reencoded } from './dataset.mjs';
-import { parseObjectLine, splitLines } from './jsonl.mjs';
+import { base64, compareJson, reencoded, roundHalf, uuidText } from './dataset.mjs';
+import { parseJsonRaw, parseObjectLine, splitLines, tokenOf } from './jsonl.mjs';
 import { buildCases, fileNameOf, reencodeCases } from './make_matrix.mjs';
 import { loadErrors, pl } from './oracles.mjs';
 import { EXPECTED_TYPE_NAMES, readWithDuckDB, readWithParquetWasm, readWithPolars } from './readers.mjs';
@@ -55,6 +55,100 @@ function checkKinetlJson(c, path) {
     });
   }
   return bad ? `${bad} values differ; ${problems.join('; ')}` : null;
+}
+
+// ---------------------------------------------------------------- statistics (kinetl parquet meta)
+
+const utf8 = (s) => Buffer.from(s, 'utf8');
+
+// The bytes a statistic of this type orders by (unsigned, lexicographic).
+function orderBytes(ty, v) {
+  if (ty.k === 'string') return utf8(v);
+  if (ty.k === 'uuid') return utf8(uuidText(v));
+  return Buffer.from(v);
+}
+
+function tokenBytes(ty, tok) {
+  if (tok.t !== 'str') return null;
+  return ty.k === 'string' || ty.k === 'uuid' ? utf8(tok.v) : Buffer.from(tok.v, 'base64');
+}
+
+const BYTEWISE = new Set(['string', 'binary', 'fixed', 'uuid']);
+
+function less(ty, a, b) {
+  if (BYTEWISE.has(ty.k)) return Buffer.compare(orderBytes(ty, a), orderBytes(ty, b)) < 0;
+  if (ty.k === 'bool') return !a && b;
+  return a < b;
+}
+
+// min, max (NaN excluded) and null count of a row group's slice of values.
+function sliceStats(ty, values) {
+  let min; let max; let nulls = 0;
+  for (const v of values) {
+    if (v === null) { nulls++; continue; }
+    if (ty.k === 'float' && Number.isNaN(v)) continue;
+    if (min === undefined || less(ty, v, min)) min = v;
+    if (max === undefined || less(ty, max, v)) max = v;
+  }
+  return { min, max, nulls };
+}
+
+function tokenNumber(tok) {
+  if (tok.t === 'num') return Number(tok.raw);
+  return { NaN, Infinity, '-Infinity': -Infinity }[tok.v] ?? NaN;
+}
+
+// Compares a reported min or max with the true one; null when acceptable.
+// Byte-ordered statistics may be truncated by writers: min <= true min, max >= true max.
+function checkBound(ty, want, tok, isMax) {
+  if (want === undefined) return null;
+  if (BYTEWISE.has(ty.k)) {
+    const got = tokenBytes(ty, tok);
+    if (!got) return `not a string: ${JSON.stringify(tok)}`;
+    const c = Buffer.compare(got, orderBytes(ty, want));
+    return (isMax ? c >= 0 : c <= 0) ? null
+      : `${isMax ? 'max' : 'min'} ${JSON.stringify(tok.v)} is ${isMax ? 'below' : 'above'} the data's ${JSON.stringify(ty.k === 'string' ? want : base64(orderBytes(ty, want)))}`;
+  }
+  if (ty.k === 'float') {
+    const got = tokenNumber(tok);
+    const round = ty.bits === 64 ? (x) => x : ty.bits === 32 ? Math.fround : roundHalf;
+    if (want === 0 && round(got) === 0) return null;  // -0/+0: writers may widen either way
+    return round(got) === want ? null : `${isMax ? 'max' : 'min'} ${tok.raw ?? tok.v}, data has ${want}`;
+  }
+  const why = compareJson(ty, want, tok);
+  return why ? `${isMax ? 'max' : 'min'}: ${why}` : null;
+}
+
+function checkKinetlStats(c, path) {
+  const r = kinetl(['parquet', 'meta', '--json', path]);
+  if (r.status !== 0) return `meta exit ${r.status}: ${oneLine(r.stderr)}`;
+  const meta = parseJsonRaw(r.stdout);
+  const problems = [];
+  let start = 0;
+  let checked = 0;
+  meta.row_groups.forEach((rg, g) => {
+    const n = Number(rg.num_rows.raw);
+    rg.columns.forEach((chunk, j) => {
+      const col = c.cols[j];
+      const st = chunk.statistics;
+      if (!st) return;
+      const want = sliceStats(col.ty, col.values.slice(start, start + n));
+      const where = `row group ${g} ${col.name}`;
+      if (st.null_count && Number(st.null_count.raw) !== want.nulls)
+        problems.push(`${where}: null_count ${st.null_count.raw}, data has ${want.nulls}`);
+      if ('min' in st) {
+        for (const [tok, w, isMax] of [[tokenOf(st.min), want.min, false], [tokenOf(st.max), want.max, true]]) {
+          const why = checkBound(col.ty, w, tok, isMax);
+          if (why) problems.push(`${where}: ${why}`);
+        }
+        checked++;
+      }
+    });
+    start += n;
+  });
+  if (start !== c.cols[0].values.length) problems.push(`row groups hold ${start} rows`);
+  if (checked === 0) problems.push('no statistics at all');
+  return problems.length ? `${problems.length} problems; ${problems.slice(0, 4).join('; ')}` : null;
 }
 
 // ---------------------------------------------------------------- kinetl files -> oracles
@@ -124,6 +218,8 @@ async function main() {
       let why;
       try { why = checkKinetlJson(c, c.path); } catch (e) { why = `harness: ${e.message}`; }
       if (why) fail(c.name, why); else pass(c.name);
+      try { why = checkKinetlStats(c, c.path); } catch (e) { why = `harness: ${e.message}`; }
+      if (why) fail(`${c.name}/statistics`, why); else pass(`${c.name}/statistics`);
     }
 
     for (const rc of reencodeCases()) {
