@@ -41,12 +41,14 @@ json_eval() { # file js-expression-on-`d` -> prints result
 }
 
 if ! node tests/interop/make_matrix.mjs "$tmp" parquet-wasm/spec_source_snappy_dict duckdb/all_types_zstd \
+     parquet-wasm/pages_rowgroups_dict_fallback \
      >"$tmp/gen.log" 2>&1; then
   echo "FAIL cli/parquet/fixtures: the oracles could not write the fixtures: $(tail -n 3 "$tmp/gen.log")"
   exit 1
 fi
 SPEC="$tmp/parquet-wasm__spec_source_snappy_dict.parquet"
 ALL="$tmp/duckdb__all_types_zstd.parquet"
+GROUPS4="$tmp/parquet-wasm__pages_rowgroups_dict_fallback.parquet"   # 4 row groups: 300, 300, 300, 100 rows
 
 suite() {
   # ---- help
@@ -139,6 +141,20 @@ suite() {
     run parquet meta "$tmp/rt.parquet"
     grep -q 'codec SNAPPY' "$tmp/out" && pass cat_parquet_codec || fail cat_parquet_codec "not SNAPPY: $(grep column "$tmp/out" | head -n 1)"
   fi
+
+  # ---- streaming: --limit reads only the row groups it needs. The last row
+  # group's pages are zeroed: a full cat must fail on it, --limit 600 must not.
+  run parquet meta --json "$GROUPS4"
+  last_start=$(json_eval "$tmp/out" "Math.min(...d.row_groups[d.row_groups.length - 1].columns.map(c => c.dictionary_page_offset ?? c.data_page_offset))")
+  gsize=$(wc -c <"$GROUPS4")
+  gfooter=$(tail -c 8 "$GROUPS4" | head -c 4 | od -An -tu4 | tr -d ' ')
+  cp "$GROUPS4" "$tmp/last_group_zeroed.parquet"
+  dd if=/dev/zero of="$tmp/last_group_zeroed.parquet" bs=1 seek="$last_start" count=$((gsize - 8 - gfooter - last_start)) \
+     conv=notrunc status=none
+  run parquet cat --limit 600 --format json "$tmp/last_group_zeroed.parquet"
+  expect_rc cat_limit_stops_early 0 && { [ "$(printf '%s\n' "$out" | grep -c '')" -eq 600 ] && pass cat_limit_stops_early || fail cat_limit_stops_early "$(printf '%s\n' "$out" | grep -c '') rows"; }
+  run parquet cat --format json "$tmp/last_group_zeroed.parquet"
+  expect_rc cat_reads_every_group 1 && one_line_err cat_reads_every_group "row group 3" && pass cat_reads_every_group
 
   # ---- usage errors: exit 2, one line
   run parquet; expect_rc usage_no_command 2 && pass usage_no_command
