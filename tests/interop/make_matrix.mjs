@@ -4,7 +4,7 @@
 // function. Standalone: `node tests/interop/make_matrix.mjs DIR [NAME...]`
 // writes every case's file (or the named cases') into DIR as
 // <oracle>__<case>.parquet (tests/cli uses it for fixtures).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -42,6 +42,37 @@ const INT_COLUMNS = ['i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'ts_m
 
 function encodingsFor(names, enc) {
   return Object.fromEntries(names.map((n) => [n, enc]));
+}
+
+// Byte sequences no writer will put in a STRING column (they validate
+// UTF-8), and one valid one with control characters. The file is written with
+// same-length ASCII markers, uncompressed and without dictionary, then the
+// markers are replaced in place. The expected text is WHATWG TextDecoder's,
+// which replaces each maximal invalid subpart with one U+FFFD, as kinetl does.
+const INVALID_UTF8 = [[0x61, 0xff, 0x62], [0xe2, 0x82, 0x41], [0xf0, 0x9f, 0x98, 0x80], [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf, 0x22], [0xf4, 0x90, 0x80, 0x80], [0x41, 0xe2, 0x82], [0x5c, 0x01, 0x7f]];
+
+function invalidUtf8Case() {
+  const markers = INVALID_UTF8.map((b, i) => `#${String.fromCharCode(65 + i)}${'~'.repeat(b.length - 2)}`);
+  const n = INVALID_UTF8.length * 2;
+  const decoder = new TextDecoder('utf-8');
+  const cols = [
+    { name: 'id', ty: { k: 'int', bits: 32, signed: true }, nullable: false, values: Array.from({ length: n }, (_, i) => i) },
+    { name: 's', ty: { k: 'string' }, nullable: true,
+      values: Array.from({ length: n }, (_, i) => decoder.decode(Uint8Array.from(INVALID_UTF8[i % INVALID_UTF8.length]))) },
+  ];
+  const write = (_, path) => {
+    const written = [cols[0], { ...cols[1], values: cols[1].values.map((_, i) => markers[i % markers.length]) }];
+    writeWithParquetWasm(written, path, { compression: 'UNCOMPRESSED', dictionary: false });
+    const bytes = readFileSync(path);
+    markers.forEach((m, k) => {
+      const needle = Buffer.from(m, 'ascii');
+      for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1))
+        Buffer.from(INVALID_UTF8[k]).copy(bytes, at);
+    });
+    writeFileSync(path, bytes);
+  };
+  return { cols, write };
 }
 
 export function buildCases() {
@@ -101,6 +132,8 @@ export function buildCases() {
     }));
   add('parquet-wasm', 'spec_source_snappy_dict', specSource(3000),
     (c, p) => writeWithParquetWasm(c, p, { compression: 'SNAPPY' }));
+  const bad = invalidUtf8Case();
+  add('parquet-wasm', 'invalid_utf8_patched', bad.cols, bad.write, { skipStats: true });
   return cases;
 }
 
