@@ -132,6 +132,9 @@ export function buildCases() {
     }));
   add('parquet-wasm', 'spec_source_snappy_dict', specSource(3000),
     (c, p) => writeWithParquetWasm(c, p, { compression: 'SNAPPY' }));
+  add('duckdb', 'no_rows', adaptForDuckDB(allTypes(0)), (c, p) => writeWithDuckDB(c, p, {}), { skipStats: true });
+  add('parquet-wasm', 'no_rows', adaptForParquetWasm(allTypes(0)), (c, p) => writeWithParquetWasm(c, p, {}),
+    { skipStats: true });
   const bad = invalidUtf8Case();
   add('parquet-wasm', 'invalid_utf8_patched', bad.cols, bad.write, { skipStats: true });
   return cases;
@@ -149,6 +152,7 @@ export function reencodeCases() {
     { name: 'duckdb/all_types', source: 'duckdb/all_types_zstd', exclude: ['u64'] },
     { name: 'polars/all_types', source: 'polars/all_types_snappy', exclude: ['u64'] },
     { name: 'parquet-wasm/delta_v2', source: 'parquet-wasm/delta_binary_packed_length_byte_array_v2', exclude: ['u64'] },
+    { name: 'duckdb/no_rows', source: 'duckdb/no_rows' },
   ];
 }
 
