@@ -93,12 +93,6 @@ static void civil_from_days(int64_t days, int64_t *year, unsigned *month, unsign
     *year = (int64_t)yoe + era * 400 + (*month <= 2);
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static const int64_t POW10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
                                  100000000, 1000000000 };
 
@@ -115,13 +109,17 @@ static int format_date(char *buf, size_t size, int64_t days)
 
 static int format_timestamp(char *buf, size_t size, int64_t v, int digits, bool utc)
 {
+    /* floor division by remainders: no product can overflow at INT64_MIN */
     int64_t per_sec = POW10[digits];
-    int64_t secs = floor_div(v, per_sec);
-    int64_t frac = v - secs * per_sec;
-    int64_t days = floor_div(secs, 86400);
-    int sod = (int)(secs - days * 86400);
+    int64_t frac = v % per_sec;
+    int64_t secs = v / per_sec - (frac < 0);
+    if (frac < 0) frac += per_sec;
+    int64_t sod = secs % 86400;
+    int64_t days = secs / 86400 - (sod < 0);
+    if (sod < 0) sod += 86400;
     int n = format_date(buf, size, days);
-    n += snprintf(buf + n, size - (size_t)n, "T%02d:%02d:%02d", sod / 3600, sod / 60 % 60, sod % 60);
+    n += snprintf(buf + n, size - (size_t)n, "T%02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60),
+                  (int)(sod % 60));
     if (digits) n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, digits, frac);
     if (utc) n += snprintf(buf + n, size - (size_t)n, "Z");
     return n;
