@@ -95,10 +95,16 @@ const segmented = (from) => `
 
 // --- the stages -----------------------------------------------------------
 
+// Run ids are formatted once per distinct run_uuid (a handful), not per row:
+// the text expansion is the costliest expression of the cleaning step.
 function classifySql(files, sourceDir) {
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   const prefix = sourceDir.endsWith('/') ? sourceDir : `${sourceDir}/`;
   return `
+CREATE TEMP TABLE run_ids AS
+SELECT run_uuid, run_id_of(run_uuid) AS run_id
+FROM (SELECT DISTINCT run_uuid FROM read_parquet(${list}, hive_partitioning = false, union_by_name = true));
+
 CREATE VIEW classified AS
 SELECT *,
   CASE
@@ -117,8 +123,9 @@ FROM (
          substr(filename, ${prefix.length + 1}) AS source_file, file_row_number AS row_number,
          try_cast(trim(time) AS TIMESTAMPTZ) AS ts,
          lower(trim(field)) AS f, lower(trim(sensor_type)) AS s,
-         run_id_of(run_uuid) AS run_id
+         run_id
   FROM read_parquet(${list}, filename = true, file_row_number = true, hive_partitioning = false, union_by_name = true)
+  LEFT JOIN run_ids USING (run_uuid)
 );`;
 }
 
@@ -193,28 +200,28 @@ UNION ALL
 SELECT run_uuid, ch, t, value, NULL, NULL FROM cells WHERE nvals = 1 AND ch < 6;`;
 
 // features: the union timeline (every distinct valid sample time of the
-// run), each channel placed by two ASOF joins (previous and next sample),
-// velocity and acceleration carried along from the same neighbours.
+// run); each channel is placed on it by two ASOF joins (previous and next
+// sample), velocity and acceleration carried along from the same
+// neighbours, one narrow table per channel; the wide row is their join on
+// (run_uuid, t). (Chaining all 24 ASOF joins in one query keeps every join's
+// sorted, ever wider left side alive at once: 9 KB a row.)
+const TIMELINE_SQL = `CREATE TEMP TABLE timeline AS SELECT DISTINCT run_uuid, t FROM series;`;
+
+function placeChannelSql(c) {
+  const name = CHANNELS[c];
+  const side = `(SELECT run_uuid, t, value${c >= 6 ? ', vel, acc' : ''} FROM series WHERE ch = ${c})`;
+  const cell = (x) => `cell_value(tl.t, p.t, p.${x}, n.t, n.${x})`;
+  return `
+CREATE TEMP TABLE placed_${name} AS
+SELECT tl.run_uuid, tl.t, ${cell('value')} AS ${name}, cell_state(tl.t, p.t, n.t)::TINYINT AS s_${name}
+  ${c >= 6 ? `, ${cell('vel')} AS v${name}, ${cell('acc')} AS a${name}` : ''}
+FROM timeline tl
+ASOF LEFT JOIN ${side} p ON tl.run_uuid = p.run_uuid AND tl.t >= p.t
+ASOF LEFT JOIN ${side} n ON tl.run_uuid = n.run_uuid AND tl.t <= n.t;`;
+}
+
 function featuresSql() {
-  const joins = [];
-  const cols = [];
-  const vel = [];
-  const acc = [];
-  const states = [];
-  for (let c = 0; c < 12; c++) {
-    const side = `(SELECT run_uuid, t, value, vel, acc FROM series WHERE ch = ${c})`;
-    joins.push(`ASOF LEFT JOIN ${side} p${c} ON tl.run_uuid = p${c}.run_uuid AND tl.t >= p${c}.t`);
-    joins.push(`ASOF LEFT JOIN ${side} n${c} ON tl.run_uuid = n${c}.run_uuid AND tl.t <= n${c}.t`);
-    const cell = (x) => `cell_value(tl.t, p${c}.t, p${c}.${x}, n${c}.t, n${c}.${x})`;
-    cols.push(`${cell('value')} AS ${CHANNELS[c]}`);
-    states.push(`cell_state(tl.t, p${c}.t, n${c}.t) AS s${c}`);
-    if (c >= 6) {
-      const axis = CHANNELS[c];
-      vel.push(`${cell('vel')} AS v${axis}`);
-      acc.push(`${cell('acc')} AS a${axis}`);
-    }
-  }
-  const mask = (state) => CHANNELS.map((_, c) => `(CASE WHEN s${c} = ${state} THEN ${1 << c} ELSE 0 END)`).join(' + ');
+  const mask = (state) => CHANNELS.map((n, c) => `(CASE WHEN s_${n} = ${state} THEN ${1 << c} ELSE 0 END)`).join(' + ');
   const norm = (a, b, c) => `sqrt(${a} * ${a} + ${b} * ${b} + ${c} * ${c})`;
   return `
 CREATE TEMP TABLE features AS
@@ -224,11 +231,9 @@ SELECT run_uuid, t, ${CHANNELS.join(', ')},
   ${norm('vx_1', 'vy_1', 'vz_1')} AS v1, ${norm('vx_2', 'vy_2', 'vz_2')} AS v2,
   ${norm('ax_1', 'ay_1', 'az_1')} AS a1, ${norm('ax_2', 'ay_2', 'az_2')} AS a2,
   ${norm('fx_1', 'fy_1', 'fz_1')} AS f1, ${norm('fx_2', 'fy_2', 'fz_2')} AS f2
-FROM (
-  SELECT tl.run_uuid, tl.t, ${cols.join(', ')}, ${vel.join(', ')}, ${acc.join(', ')}, ${states.join(', ')}
-  FROM (SELECT DISTINCT run_uuid, t FROM series) tl
-  ${joins.join('\n  ')}
-);`;
+FROM timeline
+${CHANNELS.map((n) => `JOIN placed_${n} USING (run_uuid, t)`).join('\n')};
+${CHANNELS.map((n) => `DROP TABLE placed_${n};`).join(' ')}`;
 }
 
 // run_stats: one row per run that has readings in raw, in kinetl's column order.
@@ -339,11 +344,12 @@ async function main() {
     const t0 = process.hrtime.bigint();
     await run(sql);
     timings[name] = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (process.env.PEER_PROGRESS) console.error(`duckdb peer: ${name} ${timings[name].toFixed(2)} s, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`);
   };
   try {
     await run(`SET TimeZone = 'UTC'; SET temp_directory = ${sqlString(tmp)}; SET preserve_insertion_order = true;`);
     await run(MACROS);
-    await run(classifySql(files, args.source));
+    await step('run_ids', classifySql(files, args.source));
     const configText = `duckdb-peer max_gap_us=${GAP} hampel_half_window=${HAMPEL_K} hampel_threshold=${HAMPEL_T} hampel_min_deviation=${HAMPEL_MIN_DEV}`;
     const configHash = (await one(`SELECT substr(md5(${sqlString(configText)}), 1, 16) AS h`)).h;
 
@@ -352,6 +358,8 @@ async function main() {
     await step('cells', CELLS_SQL);
     await step('hampel', HAMPEL_SQL);
     await step('series', SERIES_SQL);
+    await step('timeline', TIMELINE_SQL);
+    for (let c = 0; c < CHANNELS.length; c++) await step(`place_${CHANNELS[c]}`, placeChannelSql(c));
     await step('features', featuresSql());
     await step('run_stats', runStatsSql(configHash));
 

@@ -360,6 +360,7 @@ function main() {
     const t0 = process.hrtime.bigint();
     const r = fn();
     timings[name] = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (process.env.PEER_PROGRESS) console.error(`polars peer: ${name} ${timings[name].toFixed(2)} s, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`);
     return r;
   };
   const files = listSourceFiles(args.source);

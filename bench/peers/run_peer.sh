@@ -20,6 +20,7 @@
 # polled every 0.1 s for the cap (not `ulimit -v`: address-space limits break
 # allocators that reserve large virtual ranges, as DuckDB's and Polars' do).
 # readings: the `readings` field of the program's last JSON stdout line, or null.
+# PEER_LOG_DIR=DIR keeps the program's stdout and stderr there (PEER.stdout/.stderr).
 set -uo pipefail
 
 usage() { echo "usage: $0 PEER SOURCE OUT THREADS   (PEER: duckdb | polars | kinetl)" >&2; exit 2; }
@@ -113,10 +114,14 @@ if [ "$status" != ok ]; then
   echo "run_peer: $peer $status (exit $rc${last:+: $last})" >&2
 fi
 
+if [ -n "${PEER_LOG_DIR:-}" ]; then
+  mkdir -p "$PEER_LOG_DIR" && cp "$tmp/stdout" "$PEER_LOG_DIR/$peer.stdout" && cp "$tmp/stderr" "$PEER_LOG_DIR/$peer.stderr"
+fi
 readings=$(tail -n 1 "$tmp/stdout" | grep -oE '"readings":[0-9]+' | head -n 1 | cut -d: -f2)
 output_bytes=0
 if [ -d "$out" ]; then
-  output_bytes=$(find "$out" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+  # the DuckDB peer's spill directory is scratch, not output
+  output_bytes=$(find "$out" -path "$out/_duckdb_tmp" -prune -o -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 fi
 wall_s=$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 peak_mb=$(awk -v k="$peak_kb" 'BEGIN { printf "%.1f", k / 1024 }')
