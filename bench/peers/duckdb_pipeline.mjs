@@ -135,7 +135,7 @@ SELECT source_file, row_number, reason,
   CASE reason
     WHEN 'null_time' THEN 'time is null or empty'
     WHEN 'bad_time' THEN 'time "' || time || '" is not an ISO-8601 timestamp'
-    WHEN 'null_run_uuid' THEN 'run_uuid ' || coalesce(CAST(run_uuid AS VARCHAR), 'is null') || ' is not a 64-bit id'
+    WHEN 'null_run_uuid' THEN coalesce('run_uuid ' || CAST(run_uuid AS VARCHAR) || ' is not a 64-bit id', 'run_uuid is null')
     WHEN 'bad_robot_id' THEN 'robot_id ' || coalesce(CAST(robot_id AS VARCHAR), 'null') || ' is not 1 or 2'
     WHEN 'unknown_field' THEN 'field ' || coalesce('"' || field || '"', 'null') || ' is not one of x y z fx fy fz'
     WHEN 'sensor_field_mismatch' THEN 'field ' || f || ' but sensor_type ' || coalesce('"' || sensor_type || '"', 'null')
@@ -369,7 +369,7 @@ async function main() {
     const alignedCols = `run_uuid, ${timeOf}, ${CHANNELS.join(', ')}, measured_mask, interpolated_mask, held_mask`;
     const featureCols = `${alignedCols}, ${VELOCITY_COLUMNS.join(', ')}, ${ACCEL_COLUMNS.join(', ')}, v1, v2, a1, a2, f1, f2`;
     const out = (t) => sqlString(path.join(args.out, t));
-    await step('write_raw', `COPY (SELECT * FROM raw ORDER BY run_uuid, time) TO ${out('raw')} ${partitioned}`);
+    await step('write_raw', `COPY raw TO ${out('raw')} ${partitioned}`);
     fs.mkdirSync(path.join(args.out, 'quarantine'), { recursive: true });
     await step('write_quarantine', `COPY (SELECT * EXCLUDE (run_id) FROM quarantine ORDER BY source_file, row_number) TO ${sqlString(path.join(args.out, 'quarantine', 'part-0.parquet'))} ${parquet()}`);
     await step('write_aligned', `COPY (SELECT ${alignedCols} FROM features ORDER BY run_uuid, t) TO ${out('aligned')} ${partitioned}`);
