@@ -93,7 +93,7 @@ kt_status kt_delta_txn_check_winner(kt_delta_txn *x, int64_t version, kt_error *
     /* check_action reports conflicts through c.reason, other errors through err */
     kt_status st = kt_delta_read_commit(x->t, version, &data, NULL, err);
     if (st == KT_OK)
-        st = kt_delta_parse_commit(x->t, version, data.data, data.len, check_action, &c, err);
+        st = kt_delta_parse_commit(x->t, version, data.data, data.len, NULL, check_action, &c, err);
     if (st == KT_ERR_CONFLICT)
         kt_fail(err, KT_ERR_CONFLICT, "%s: concurrent commit %lld conflicts with this "
                 "transaction (read at version %lld): %s", x->t->dir, (long long)version,

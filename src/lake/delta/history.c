@@ -97,7 +97,7 @@ static kt_status load_commits(kt_delta_table *t, kt_delta_history *h, const int6
         history_ctx x = { h, c };
         st = kt_delta_read_commit(t, v, &data, NULL, err);
         if (st == KT_OK)
-            st = kt_delta_parse_commit(t, v, data.data, data.len, count_action, &x, err);
+            st = kt_delta_parse_commit(t, v, data.data, data.len, NULL, count_action, &x, err);
         if (st == KT_OK) h->count++;
     }
     kt_buf_free(&data);

@@ -103,11 +103,14 @@ void kt_delta_listing_free(kt_delta_listing *l);
 kt_status kt_delta_read_commit(const kt_delta_table *t, int64_t version, kt_buf *out,
                                int64_t *mtime_ms, kt_error *err);
 
-/* Calls fn for every action (the value under the line's single key). */
+/* Calls fn for every action (the value under the line's single key).
+ * Lines starting {"<skip_kind>": are not parsed at all (skip_kind may be
+ * NULL): replay skips commitInfo, a quarter of a commit's bytes. */
 typedef kt_status (*kt_delta_action_fn)(void *ctx, const char *kind, json_t *action,
                                         kt_error *err);
 kt_status kt_delta_parse_commit(const kt_delta_table *t, int64_t version, const uint8_t *data,
-                                size_t len, kt_delta_action_fn fn, void *ctx, kt_error *err);
+                                size_t len, const char *skip_kind, kt_delta_action_fn fn,
+                                void *ctx, kt_error *err);
 
 /* Writes data to a temp file and links it to commit `version`. *lost is set
  * (and KT_OK returned) when the version already exists. */
@@ -188,7 +191,9 @@ struct kt_delta_snapshot {
     size_t nfiles;
     kt_delta_tombstone *tombstones;
     size_t ntombstones;
-    bool views_stale;
+    size_t views_cap;           /* room in files and tombstones */
+    bool views_stale;           /* files/tombstones need rebuilding */
+    bool reresolve;             /* metadata changed: resolve every entry's partitions */
     /* txn */
     kt_delta_app *apps;
     size_t napps, apps_cap;

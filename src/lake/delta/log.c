@@ -190,8 +190,16 @@ static kt_status parse_line(const kt_delta_table *t, int64_t version, size_t lin
     return st;
 }
 
+static bool starts_with_kind(const char *line, const char *end, const char *kind)
+{
+    size_t n = strlen(kind);
+    return kind && (size_t)(end - line) > n + 4 && line[0] == '{' && line[1] == '"' &&
+           memcmp(line + 2, kind, n) == 0 && line[2 + n] == '"' && line[3 + n] == ':';
+}
+
 kt_status kt_delta_parse_commit(const kt_delta_table *t, int64_t version, const uint8_t *data,
-                                size_t len, kt_delta_action_fn fn, void *ctx, kt_error *err)
+                                size_t len, const char *skip_kind, kt_delta_action_fn fn,
+                                void *ctx, kt_error *err)
 {
     const char *p = (const char *)data, *end = p + len;
     size_t line_no = 0;
@@ -201,7 +209,7 @@ kt_status kt_delta_parse_commit(const kt_delta_table *t, int64_t version, const 
         line_no++;
         const char *q = p;
         while (q < line_end && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
-        if (q < line_end)
+        if (q < line_end && !(skip_kind && starts_with_kind(q, line_end, skip_kind)))
             KT_TRY(parse_line(t, version, line_no, p, (size_t)(line_end - p), fn, ctx, err));
         p = nl ? nl + 1 : end;
     }

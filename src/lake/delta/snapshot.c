@@ -102,6 +102,7 @@ static kt_status apply_metadata(kt_delta_snapshot *s, json_t *a, kt_error *err)
     if (!kt_json_int(a, "createdTime", &s->created_time)) s->created_time = -1;
     s->has_metadata = true;
     s->meta_gen++;
+    s->reresolve = true;
     s->views_stale = true;
     return KT_OK;
 }
@@ -183,6 +184,8 @@ static kt_status copy_partition_values(kt_delta_snapshot *s, kt_delta_entry *e, 
     return KT_OK;
 }
 
+static kt_status resolve_partitions(kt_delta_snapshot *s, kt_delta_entry *e, kt_error *err);
+
 static kt_status apply_add(kt_delta_snapshot *s, json_t *a, int64_t version, kt_buf *scratch,
                            kt_error *err)
 {
@@ -204,6 +207,7 @@ static kt_status apply_add(kt_delta_snapshot *s, json_t *a, int64_t version, kt_
     if (stats && !e->stats) return NOMEM(s, err);
     e->num_records = stats_num_records(e->stats);
     KT_TRY(copy_partition_values(s, e, json_object_get(a, "partitionValues"), err));
+    if (s->has_metadata) KT_TRY(resolve_partitions(s, e, err));
     s->views_stale = true;
     return KT_OK;
 }
@@ -277,7 +281,7 @@ static kt_status replay_one(kt_delta_snapshot *s, int64_t version, kt_buf *data,
     int64_t mtime = 0;
     KT_TRY(kt_delta_read_commit(&s->table, version, data, &mtime, err));
     ctx->version = version;
-    KT_TRY(kt_delta_parse_commit(&s->table, version, data->data, data->len, apply_action, ctx,
+    KT_TRY(kt_delta_parse_commit(&s->table, version, data->data, data->len, "commitInfo", apply_action, ctx,
                                  err));
     s->timestamp = kt_delta_commit_time(mtime, s->timestamp, version);
     s->version = version;
@@ -317,16 +321,31 @@ static kt_status resolve_partitions(kt_delta_snapshot *s, kt_delta_entry *e, kt_
     return KT_OK;
 }
 
-static kt_status build_views(kt_delta_snapshot *s, kt_error *err)
+/* After a replay: partition values resolved against the final metadata,
+ * and room for the sorted views, so building them later cannot fail. */
+static kt_status prepare_views(kt_delta_snapshot *s, kt_error *err)
 {
-    size_t nf = 0, nt = 0;
-    for (size_t i = 0; i < s->nentries; i++) s->entries[i].active ? nf++ : nt++;
-    kt_delta_file *files = realloc(s->files, (nf ? nf : 1) * sizeof *files);
-    if (!files) return NOMEM(s, err);
-    s->files = files;
-    kt_delta_tombstone *tombs = realloc(s->tombstones, (nt ? nt : 1) * sizeof *tombs);
-    if (!tombs) return NOMEM(s, err);
-    s->tombstones = tombs;
+    for (size_t i = 0; s->reresolve && i < s->nentries; i++)
+        if (s->entries[i].active) KT_TRY(resolve_partitions(s, &s->entries[i], err));
+    s->reresolve = false;
+    if (s->views_cap < s->nentries || !s->files) {
+        size_t cap = s->nentries > 64 ? s->nentries + s->nentries / 2 : 64;
+        kt_delta_file *files = realloc(s->files, cap * sizeof *files);
+        if (files) s->files = files;
+        kt_delta_tombstone *tombs = realloc(s->tombstones, cap * sizeof *tombs);
+        if (tombs) s->tombstones = tombs;
+        if (!files || !tombs) return NOMEM(s, err);
+        s->views_cap = cap;
+    }
+    return KT_OK;
+}
+
+/* Sorted active files and tombstones; rebuilt lazily after an update
+ * (appends need none of it, so committing stays O(new actions)). */
+static void ensure_views(const kt_delta_snapshot *cs)
+{
+    kt_delta_snapshot *s = (kt_delta_snapshot *)cs;
+    if (!s->views_stale) return;
     s->nfiles = s->ntombstones = 0;
     for (size_t i = 0; i < s->nentries; i++) {
         kt_delta_entry *e = &s->entries[i];
@@ -335,7 +354,6 @@ static kt_status build_views(kt_delta_snapshot *s, kt_error *err)
                 e->path, e->deletion_timestamp, e->size, e->version };
             continue;
         }
-        KT_TRY(resolve_partitions(s, e, err));
         s->files[s->nfiles++] = (kt_delta_file){ e->path, e->log_path, e->resolved, e->size,
                                                  e->modification_time, e->num_records, e->stats,
                                                  e->version };
@@ -343,7 +361,6 @@ static kt_status build_views(kt_delta_snapshot *s, kt_error *err)
     qsort(s->files, s->nfiles, sizeof *s->files, cmp_file);
     qsort(s->tombstones, s->ntombstones, sizeof *s->tombstones, cmp_tomb);
     s->views_stale = false;
-    return KT_OK;
 }
 
 static kt_status replay_range(kt_delta_snapshot *s, int64_t from, int64_t to, bool until_missing,
@@ -366,7 +383,7 @@ static kt_status replay_range(kt_delta_snapshot *s, int64_t from, int64_t to, bo
     kt_buf_free(&data);
     kt_buf_free(&ctx.scratch);
     if (st == KT_OK) st = check_complete(s, err);
-    if (st == KT_OK && s->views_stale) st = build_views(s, err);
+    if (st == KT_OK) st = prepare_views(s, err);
     return st;
 }
 
@@ -413,6 +430,7 @@ kt_status kt_delta_snapshot_load(kt_delta_table *t, int64_t version, kt_delta_sn
         kt_delta_snapshot_free(s);
         return st;
     }
+    ensure_views(s);
     *out = s;
     return KT_OK;
 }
@@ -467,8 +485,8 @@ int64_t kt_delta_snapshot_timestamp(const kt_delta_snapshot *s) { return s->time
 const char *kt_delta_snapshot_table_id(const kt_delta_snapshot *s) { return s->table_id; }
 int64_t kt_delta_snapshot_created_time(const kt_delta_snapshot *s) { return s->created_time; }
 size_t kt_delta_snapshot_num_fields(const kt_delta_snapshot *s) { return s->schema.nfields; }
-size_t kt_delta_snapshot_num_files(const kt_delta_snapshot *s) { return s->nfiles; }
-size_t kt_delta_snapshot_num_tombstones(const kt_delta_snapshot *s) { return s->ntombstones; }
+size_t kt_delta_snapshot_num_files(const kt_delta_snapshot *s) { ensure_views(s); return s->nfiles; }
+size_t kt_delta_snapshot_num_tombstones(const kt_delta_snapshot *s) { ensure_views(s); return s->ntombstones; }
 
 const kt_delta_field *kt_delta_snapshot_field(const kt_delta_snapshot *s, size_t i)
 {
@@ -501,17 +519,20 @@ const char *kt_delta_snapshot_config(const kt_delta_snapshot *s, const char *key
 
 const kt_delta_file *kt_delta_snapshot_file(const kt_delta_snapshot *s, size_t i)
 {
+    ensure_views(s);
     return i < s->nfiles ? &s->files[i] : NULL;
 }
 
 const kt_delta_tombstone *kt_delta_snapshot_tombstone(const kt_delta_snapshot *s, size_t i)
 {
+    ensure_views(s);
     return i < s->ntombstones ? &s->tombstones[i] : NULL;
 }
 
 int64_t kt_delta_snapshot_num_records(const kt_delta_snapshot *s)
 {
     int64_t total = 0;
+    ensure_views(s);
     for (size_t i = 0; i < s->nfiles; i++) {
         if (s->files[i].num_records < 0) return -1;
         total += s->files[i].num_records;
