@@ -22,5 +22,8 @@ typedef struct kt_command {
 } kt_command;
 
 int kt_cmd_parquet(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "delta_fixture.h"
 #include "lake/delta/internal.h"
+#include "lake/delta/stats.h"
 
 #define SETUP(tag) \
     kt_error err = { 0 }; \
@@ -847,7 +848,72 @@ TEST(vacuum_respects_retention_tombstones_and_dry_run)
     TEARDOWN();
 }
 
+TEST(stats_json_follows_the_protocol)
+{
+    kt_delta_field f[] = { { "n", KT_DELTA_LONG, true }, { "d", KT_DELTA_DOUBLE, true },
+                           { "t", KT_DELTA_TIMESTAMP, false }, { "s", KT_DELTA_STRING, true },
+                           { "b", KT_DELTA_BOOLEAN, true }, { "e", KT_DELTA_DOUBLE, true },
+                           { "i", KT_DELTA_DOUBLE, true } };
+    const char *longest = "0123456789012345678901234567890123456789";   /* 40 chars */
+    kt_pq_column_summary sn = { .null_count = 1, .has_min_max = true, .min_i = -5, .max_i = 7 };
+    kt_pq_column_summary sd = { .has_min_max = true, .min_d = -0.1, .max_d = 1e300 };
+    kt_pq_column_summary st = { .has_min_max = true, .min_i = -1, .max_i = 1669236000444999LL };
+    kt_pq_column_summary ss = { .null_count = 2, .has_min_max = true, .min_s = "a\"b\xc3\xa9",
+                                .min_len = 5, .max_s = longest, .max_len = 40 };
+    kt_pq_column_summary sb = { .has_min_max = true, .min_i = 0, .max_i = 1 };
+    kt_pq_column_summary se = { .null_count = 3, .has_min_max = false };
+    kt_pq_column_summary si = { .has_min_max = true, .min_d = -INFINITY, .max_d = 2.5 };
+    const kt_pq_column_summary *sums[] = { &sn, &sd, &st, &ss, &sb, &se, &si };
+    kt_buf b;
+    kt_buf_init(&b);
+    CHECK_OK(kt_delta_stats_json(&b, f, sums, 7, 3), NULL);
+    kt_buf_append_byte(&b, 0);
+    json_t *j = json_loads((char *)b.data, 0, NULL);
+    CHECK_MSG(j, "not JSON: %s", (char *)b.data);
+    json_t *mn = json_object_get(j, "minValues"), *mx = json_object_get(j, "maxValues"),
+           *nc = json_object_get(j, "nullCount");
+    CHECK_EQ_INT(json_integer_value(json_object_get(j, "numRecords")), 3);
+    CHECK_EQ_INT(json_integer_value(json_object_get(mn, "n")), -5);
+    CHECK_EQ_INT(json_integer_value(json_object_get(mx, "n")), 7);
+    CHECK(json_real_value(json_object_get(mn, "d")) == -0.1);
+    CHECK(json_real_value(json_object_get(mx, "d")) == 1e300);
+    CHECK(strstr((char *)b.data, "\"d\":-0.1,"));    /* shortest form, not -0.10000000000000001 */
+    CHECK_EQ_STR(json_string_value(json_object_get(mn, "t")), "1969-12-31T23:59:59.999Z");
+    CHECK_EQ_STR(json_string_value(json_object_get(mx, "t")), "2022-11-23T20:40:00.444Z");
+    CHECK_EQ_STR(json_string_value(json_object_get(mn, "s")), "a\"b\xc3\xa9");
+    CHECK(!json_object_get(mx, "s"));   /* a cut maximum would be wrong: left out */
+    CHECK(!json_object_get(mn, "b") && !json_object_get(mx, "b"));
+    CHECK(!json_object_get(mn, "e") && !json_object_get(mx, "e"));
+    CHECK(!json_object_get(mn, "i"));   /* -Infinity has no JSON form */
+    CHECK(json_real_value(json_object_get(mx, "i")) == 2.5);
+    CHECK_EQ_INT(json_integer_value(json_object_get(nc, "n")), 1);
+    CHECK_EQ_INT(json_integer_value(json_object_get(nc, "s")), 2);
+    CHECK_EQ_INT(json_integer_value(json_object_get(nc, "e")), 3);
+    CHECK_EQ_INT(json_integer_value(json_object_get(nc, "t")), 0);
+    json_decref(j);
+    /* a long minimum keeps its first 32 characters */
+    kt_pq_column_summary slong = { .has_min_max = true, .min_s = longest, .min_len = 40,
+                                   .max_s = "9", .max_len = 1 };
+    const kt_pq_column_summary *one[] = { &slong };
+    kt_buf_clear(&b);
+    CHECK_OK(kt_delta_stats_json(&b, &f[3], one, 1, 1), NULL);
+    kt_buf_append_byte(&b, 0);
+    j = json_loads((char *)b.data, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(j, "minValues"), "s")),
+                 "01234567890123456789012345678901");
+    json_decref(j);
+    kt_buf_free(&b);
+    char ts[32];
+    CHECK(kt_delta_format_timestamp_ms(0, ts));
+    CHECK_EQ_STR(ts, "1970-01-01T00:00:00.000Z");
+    CHECK(kt_delta_format_timestamp_ms(-1000, ts));
+    CHECK_EQ_STR(ts, "1969-12-31T23:59:59.999Z");
+    CHECK(kt_delta_format_timestamp_ms(-1001, ts));
+    CHECK_EQ_STR(ts, "1969-12-31T23:59:59.998Z");
+}
+
 TEST_MAIN_BEGIN("delta")
+    RUN(ctx, stats_json_follows_the_protocol);
     RUN(ctx, hive_escaping_and_uri_encoding);
     RUN(ctx, create_writes_protocol_metadata_commitinfo);
     RUN(ctx, append_replay_lists_files_with_partitions_and_stats);
