@@ -98,7 +98,7 @@ static inline kt_status fx_stage(kt_delta_txn *x, const char *table_dir, const c
 
 /* The standard test schema: partitioned by run_uuid. */
 static const kt_delta_field fx_fields[] = {
-    { "run_uuid", KT_DELTA_STRING, false },
+    { "run_uuid", KT_DELTA_STRING, true },   /* nullable: tests write the null partition */
     { "time", KT_DELTA_TIMESTAMP, false },
     { "value", KT_DELTA_DOUBLE, true },
 };

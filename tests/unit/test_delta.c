@@ -152,7 +152,7 @@ TEST(create_writes_protocol_metadata_commitinfo)
     bool created = true;
     CHECK_OK(kt_delta_create(t, fx_fields, 3, fx_partition, 1, &created, &err), &err);
     CHECK(!created);   /* same schema again: fine, nothing written */
-    kt_delta_field other[] = { { "run_uuid", KT_DELTA_STRING, false }, { "x", KT_DELTA_LONG, true } };
+    kt_delta_field other[] = { { "run_uuid", KT_DELTA_STRING, true }, { "x", KT_DELTA_LONG, true } };
     CHECK_EQ_INT(kt_delta_create(t, other, 2, fx_partition, 1, NULL, &err), KT_ERR_CONFLICT);
     kt_delta_field dup[] = { { "a", KT_DELTA_LONG, true }, { "A", KT_DELTA_LONG, true } };
     kt_delta_table *t2;
@@ -163,6 +163,15 @@ TEST(create_writes_protocol_metadata_commitinfo)
     const char *bad_part[] = { "nope" };
     CHECK_EQ_INT(kt_delta_create(t2, fx_fields, 3, bad_part, 1, NULL, &err), KT_ERR_USAGE);
     CHECK(!kt_delta_exists(t2));
+    kt_delta_field strict[] = { { "p", KT_DELTA_STRING, false }, { "x", KT_DELTA_LONG, true } };
+    const char *strict_part[] = { "p" };
+    CHECK_OK(kt_delta_create(t2, strict, 2, strict_part, 1, NULL, &err), &err);
+    kt_delta_txn *x;
+    CHECK_OK(kt_delta_txn_begin(t2, NULL, &x, &err), &err);
+    CHECK_EQ_INT(fx_stage(x, d2, NULL, "n", NULL, NULL, &err), KT_ERR_USAGE);
+    CHECK(strstr(err.msg, "not nullable"));
+    CHECK_OK(fx_stage(x, d2, "v", "n", NULL, NULL, &err), &err);
+    kt_delta_txn_free(x);
     kt_delta_close(t2);
     TEARDOWN();
 }

@@ -162,6 +162,13 @@ kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
     struct stat sb;
     if (stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode))
         return kt_fail_errno(err, KT_ERR_NOT_FOUND, errno, "%s: data file", abs);
+    for (size_t c = 0; c < x->npart; c++) {
+        const char *v = partition_values ? partition_values[c] : NULL;
+        for (size_t f = 0; (!v || !v[0]) && f < x->nfields; f++)
+            if (!x->fields[f].nullable && strcmp(x->fields[f].name, x->part_cols[c]) == 0)
+                return kt_fail(err, KT_ERR_USAGE, "%s: partition column '%s' is not nullable; "
+                               "'%s' has no value for it", x->t->dir, x->part_cols[c], rel_path);
+    }
     kt_delta_pending_add a = { .size = (int64_t)sb.st_size, .records = -1 };
     a.mtime = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
     a.path = adup(&x->arena, rel_path);
