@@ -359,6 +359,22 @@ TEST(incremental_update_equals_full_load)
     CHECK_EQ_INT(kt_delta_snapshot_num_tombstones(s), 2);
     kt_delta_snapshot_free(s);
     kt_delta_snapshot_free(full);
+    /* stepping: update_to a version equals loading it */
+    CHECK_OK(kt_delta_snapshot_load(t, 0, &s, &err), &err);
+    for (int64_t v = 1; v <= 6; v++) {
+        CHECK_OK(kt_delta_snapshot_update_to(s, v, &err), &err);
+        CHECK_OK(kt_delta_snapshot_load(t, v, &full, &err), &err);
+        CHECK_EQ_INT(kt_delta_snapshot_version(s), v);
+        CHECK_EQ_INT(kt_delta_snapshot_num_files(s), kt_delta_snapshot_num_files(full));
+        CHECK_EQ_INT(kt_delta_snapshot_num_tombstones(s), kt_delta_snapshot_num_tombstones(full));
+        kt_delta_snapshot_free(full);
+    }
+    CHECK_EQ_INT(kt_delta_snapshot_update_to(s, 2, &err), KT_ERR_USAGE);
+    CHECK_EQ_INT(kt_delta_snapshot_update_to(s, 6, &err), KT_OK);
+    kt_delta_snapshot_free(s);
+    CHECK_OK(kt_delta_snapshot_load(t, 0, &s, &err), &err);
+    CHECK_EQ_INT(kt_delta_snapshot_update_to(s, 99, &err), KT_ERR_NOT_FOUND);
+    kt_delta_snapshot_free(s);
     TEARDOWN();
 }
 

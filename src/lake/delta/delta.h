@@ -132,8 +132,11 @@ kt_status kt_delta_snapshot_load(kt_delta_table *t, int64_t version, kt_delta_sn
  * timestamps). KT_ERR_NOT_FOUND if the table is younger than timestamp_ms. */
 kt_status kt_delta_snapshot_at_time(kt_delta_table *t, int64_t timestamp_ms,
                                     kt_delta_snapshot **out, kt_error *err);
-/* Advances s to the latest version, reading only the new commits. */
+/* Advances s to the latest version, reading only the new commits. After a
+ * failure s is unusable (free it). */
 kt_status kt_delta_snapshot_update(kt_delta_snapshot *s, kt_error *err);
+/* Advances s to exactly `version` (>= its own); KT_ERR_NOT_FOUND if absent. */
+kt_status kt_delta_snapshot_update_to(kt_delta_snapshot *s, int64_t version, kt_error *err);
 void kt_delta_snapshot_free(kt_delta_snapshot *s);
 
 int64_t kt_delta_snapshot_version(const kt_delta_snapshot *s);

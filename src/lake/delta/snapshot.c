@@ -440,6 +440,15 @@ kt_status kt_delta_snapshot_update(kt_delta_snapshot *s, kt_error *err)
     return replay_range(s, s->version + 1, -1, true, err);
 }
 
+kt_status kt_delta_snapshot_update_to(kt_delta_snapshot *s, int64_t version, kt_error *err)
+{
+    if (version < s->version)
+        return kt_fail(err, KT_ERR_USAGE, "%s: cannot move a snapshot back from version %lld to "
+                       "%lld (load that version instead)", s->table.dir, (long long)s->version,
+                       (long long)version);
+    return replay_range(s, s->version + 1, version, false, err);
+}
+
 kt_status kt_delta_snapshot_at_time(kt_delta_table *t, int64_t timestamp_ms,
                                     kt_delta_snapshot **out, kt_error *err)
 {
