@@ -11,7 +11,7 @@ lake=$tmp/lake
 fails=0
 pass() { echo "PASS delta_cli/$1"; }
 fail() { echo "FAIL delta_cli/$1: $2"; fails=$((fails + 1)); }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "${MSG:-condition false}"; fi; }
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "failed: $* (stdout: $(head -c 300 "$tmp/out" | tr '\n' '|'))"; fi; }
 
 if ! "$MAKER" --make-lake "$lake" 2>"$tmp/err"; then
   fail make_lake "$(cat "$tmp/err")"; exit 1
@@ -22,11 +22,10 @@ one_error_line() { [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^kinetl $1: " "$
 
 run tables
 check tables_exit_0 [ "$(rc)" = 0 ]
-MSG="$(cat "$tmp/out")"
-check tables_lists_three [ "$(grep -cE '^(empty|raw|run_stats) ' "$tmp/out")" = 3 ]
+check tables_lists_four [ "$(grep -cE '^(empty|raw|run_stats|tags) ' "$tmp/out")" = 4 ]
 check tables_raw_row grep -qE '^raw +5 +3 +177 +[0-9]+ +run_uuid ' "$tmp/out"
 run tables --json
-check tables_json_lines [ "$(grep -c '^{"table":' "$tmp/out")" = 3 ]
+check tables_json_lines [ "$(grep -c '^{"table":' "$tmp/out")" = 4 ]
 check tables_json_fields grep -q '"table":"run_stats","version":2,"files":1,"rows":3,' "$tmp/out"
 
 run history raw
@@ -54,7 +53,7 @@ done
 
 files_before=$(find "$lake/raw" -name '*.parquet' | wc -l)
 run vacuum --dry-run
-check vacuum_default_keeps_young_files [ "$(rc)" = 0 -a "$(grep -c 'would delete 0 files' "$tmp/out")" = 3 ]
+check vacuum_default_keeps_young_files [ "$(rc)" = 0 -a "$(grep -c 'would delete 0 files' "$tmp/out")" = 4 ]
 run vacuum --retain 0 --dry-run raw
 check vacuum_dry_run_lists grep -q '^raw: would delete 2 files' "$tmp/out"
 check vacuum_dry_run_warns grep -q 'warning: retention under 168 hours' "$tmp/err"
@@ -79,7 +78,7 @@ run tables
 check tables_refused_exit_1 [ "$(rc)" = 1 ]
 check tables_refused_one_line one_error_line tables
 check tables_refused_names_checkpoint grep -q 'checkpoint' "$tmp/err"
-check tables_refused_others_listed [ "$(grep -cE '^(empty|raw|run_stats) ' "$tmp/out")" = 3 ]
+check tables_refused_others_listed [ "$(grep -cE '^(empty|raw|run_stats|tags) ' "$tmp/out")" = 4 ]
 "$KINETL" --lake "$lake" frobnicate >/dev/null 2>&1
 check unknown_command_exit_2 [ $? = 2 ]
 exit $((fails > 0))
