@@ -937,7 +937,70 @@ TEST(stats_json_follows_the_protocol)
     CHECK_EQ_STR(ts, "1969-12-31T23:59:59.998Z");
 }
 
+static bool same_files(const kt_delta_snapshot *a, const kt_delta_snapshot *b)
+{
+    if (kt_delta_snapshot_version(a) != kt_delta_snapshot_version(b) ||
+        kt_delta_snapshot_num_files(a) != kt_delta_snapshot_num_files(b) ||
+        kt_delta_snapshot_num_tombstones(a) != kt_delta_snapshot_num_tombstones(b) ||
+        kt_delta_snapshot_timestamp(a) != kt_delta_snapshot_timestamp(b))
+        return false;
+    for (size_t i = 0; i < kt_delta_snapshot_num_files(a); i++)
+        if (strcmp(kt_delta_snapshot_file(a, i)->path, kt_delta_snapshot_file(b, i)->path) ||
+            kt_delta_snapshot_file(a, i)->version != kt_delta_snapshot_file(b, i)->version)
+            return false;
+    return true;
+}
+
+TEST(threaded_replay_equals_sequential_replay)
+{
+    SETUP("threads");
+    for (int i = 0; i < 150; i++) {
+        kt_delta_txn *x;
+        char run[8];
+        snprintf(run, sizeof run, "r%d", i % 7);
+        CHECK_OK(kt_delta_txn_begin(t, NULL, &x, &err), &err);
+        if (i % 5 == 4) {
+            const char *v[] = { run };
+            CHECK_OK(kt_delta_txn_replace_partitions(x, "run_uuid", v, 1, &err), &err);
+        }
+        CHECK_OK(fx_stage(x, dir, run, "x", "{\"numRecords\":1}", NULL, &err), &err);
+        CHECK_OK(kt_delta_txn_commit(x, NULL, &err), &err);
+        kt_delta_txn_free(x);
+    }
+    kt_delta_options one = { .replay_threads = 1 }, four = { .replay_threads = 4 };
+    kt_delta_table *t1, *t4;
+    CHECK_OK(kt_delta_open(dir, &one, &t1, &err), &err);
+    CHECK_OK(kt_delta_open(dir, &four, &t4, &err), &err);
+    kt_delta_snapshot *a, *b;
+    for (int64_t v = 70; v <= 150; v += 40) {
+        CHECK_OK(kt_delta_snapshot_load(t1, v, &a, &err), &err);
+        CHECK_OK(kt_delta_snapshot_load(t4, v, &b, &err), &err);
+        CHECK_MSG(same_files(a, b), "version %lld differs", (long long)v);
+        kt_delta_snapshot_free(a);
+        kt_delta_snapshot_free(b);
+    }
+    /* a corrupt commit is reported identically, whichever thread parsed it */
+    char p[600];
+    fx_commit_path(p, sizeof p, dir, 120);
+    CHECK(fx_write_file(p, "{\"add\":{\"path\":\"ok.parquet\",\"size\":1}}\n{oops\n") == 0);
+    kt_error e1, e4;
+    CHECK_EQ_INT(kt_delta_snapshot_load(t1, -1, &a, &e1), KT_ERR_FORMAT);
+    CHECK_EQ_INT(kt_delta_snapshot_load(t4, -1, &b, &e4), KT_ERR_FORMAT);
+    CHECK_EQ_STR(e1.msg, e4.msg);
+    CHECK(strstr(e4.msg, "commit 120 line 2"));
+    /* a semantic error too */
+    CHECK(fx_write_file(p, "{\"add\":{\"path\":\"ok.parquet\"}}\n") == 0);
+    CHECK_EQ_INT(kt_delta_snapshot_load(t1, -1, &a, &e1), KT_ERR_FORMAT);
+    CHECK_EQ_INT(kt_delta_snapshot_load(t4, -1, &b, &e4), KT_ERR_FORMAT);
+    CHECK_EQ_STR(e1.msg, e4.msg);
+    CHECK(strstr(e4.msg, "commit 120 line 1") && strstr(e4.msg, "size"));
+    kt_delta_close(t1);
+    kt_delta_close(t4);
+    TEARDOWN();
+}
+
 TEST_MAIN_BEGIN("delta")
+    RUN(ctx, threaded_replay_equals_sequential_replay);
     RUN(ctx, stats_json_follows_the_protocol);
     RUN(ctx, hive_escaping_and_uri_encoding);
     RUN(ctx, create_writes_protocol_metadata_commitinfo);

@@ -112,6 +112,38 @@ kt_status kt_delta_parse_commit(const kt_delta_table *t, int64_t version, const 
                                 size_t len, const char *skip_kind, kt_delta_action_fn fn,
                                 void *ctx, kt_error *err);
 
+/* A commit split into parsed lines (commitInfo-free when skipped). */
+typedef struct kt_delta_parsed_line {
+    json_t *obj;
+    size_t line_no;
+} kt_delta_parsed_line;
+
+typedef struct kt_delta_parsed {
+    int64_t version, mtime;
+    kt_delta_parsed_line *lines;
+    size_t n, cap;
+} kt_delta_parsed;
+
+kt_status kt_delta_parse_lines(const kt_delta_table *t, int64_t version, const uint8_t *data,
+                               size_t len, const char *skip_kind, kt_delta_parsed *out,
+                               kt_error *err);
+/* Calls fn per action of each line; errors get "<dir>: commit V line L: ". */
+kt_status kt_delta_apply_parsed(const kt_delta_table *t, const kt_delta_parsed *p,
+                                kt_delta_action_fn fn, void *ctx, kt_error *err);
+void kt_delta_parsed_clear(kt_delta_parsed *p);   /* keeps the line array */
+void kt_delta_parsed_free(kt_delta_parsed *p);
+
+/* Reads and parses commits from..to on worker threads, handing them out in
+ * order with a bounded number in flight (prefetch.c). */
+typedef struct kt_delta_prefetch kt_delta_prefetch;
+kt_status kt_delta_prefetch_start(const kt_delta_table *t, int64_t from, int64_t to,
+                                  int threads, const char *skip_kind, kt_delta_prefetch **out,
+                                  kt_error *err);
+/* The next commit in order, moved into *out (cleared first). */
+kt_status kt_delta_prefetch_next(kt_delta_prefetch *p, kt_delta_parsed *out, kt_error *err);
+/* Stops and joins the workers; frees everything. */
+void kt_delta_prefetch_stop(kt_delta_prefetch *p);
+
 /* Writes data to a temp file and links it to commit `version`. *lost is set
  * (and KT_OK returned) when the version already exists. */
 kt_status kt_delta_put_commit(const kt_delta_table *t, int64_t version, const kt_buf *data,

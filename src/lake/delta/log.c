@@ -165,57 +165,102 @@ kt_status kt_delta_read_commit(const kt_delta_table *t, int64_t version, kt_buf 
     return s;
 }
 
-static kt_status parse_line(const kt_delta_table *t, int64_t version, size_t line_no,
-                            const char *line, size_t len, kt_delta_action_fn fn, void *ctx,
-                            kt_error *err)
+static kt_status push_line(kt_delta_parsed *out, json_t *obj, size_t line_no)
 {
-    json_error_t jerr;
-    json_t *obj = json_loadb(line, len, 0, &jerr);
-    if (!obj || !json_is_object(obj)) {
-        json_decref(obj);
-        return kt_fail(err, KT_ERR_FORMAT, "%s: commit %lld line %zu is not a JSON object%s%s",
-                       t->dir, (long long)version, line_no, obj ? "" : ": ",
-                       obj ? "" : jerr.text);
+    if (out->n == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 8;
+        kt_delta_parsed_line *nl = realloc(out->lines, cap * sizeof *nl);
+        if (!nl) return KT_ERR_NOMEM;
+        out->lines = nl;
+        out->cap = cap;
     }
-    kt_status st = KT_OK;
-    const char *key;
-    json_t *value;
-    json_object_foreach(obj, key, value) {
-        st = fn(ctx, key, value, err);
-        if (st != KT_OK) break;
-    }
-    json_decref(obj);
-    if (st != KT_OK) kt_error_prefix(err, "%s: commit %lld line %zu", t->dir, (long long)version,
-                                     line_no);
-    return st;
+    out->lines[out->n++] = (kt_delta_parsed_line){ obj, line_no };
+    return KT_OK;
 }
 
 static bool starts_with_kind(const char *line, const char *end, const char *kind)
 {
     size_t n = strlen(kind);
-    return kind && (size_t)(end - line) > n + 4 && line[0] == '{' && line[1] == '"' &&
+    return (size_t)(end - line) > n + 4 && line[0] == '{' && line[1] == '"' &&
            memcmp(line + 2, kind, n) == 0 && line[2 + n] == '"' && line[3 + n] == ':';
 }
 
-kt_status kt_delta_parse_commit(const kt_delta_table *t, int64_t version, const uint8_t *data,
-                                size_t len, const char *skip_kind, kt_delta_action_fn fn,
-                                void *ctx, kt_error *err)
+kt_status kt_delta_parse_lines(const kt_delta_table *t, int64_t version, const uint8_t *data,
+                               size_t len, const char *skip_kind, kt_delta_parsed *out,
+                               kt_error *err)
 {
     const char *p = (const char *)data, *end = p + len;
     size_t line_no = 0;
+    out->version = version;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *line_end = nl ? nl : end;
         line_no++;
         const char *q = p;
         while (q < line_end && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
-        if (q < line_end && !(skip_kind && starts_with_kind(q, line_end, skip_kind)))
-            KT_TRY(parse_line(t, version, line_no, p, (size_t)(line_end - p), fn, ctx, err));
+        if (q < line_end && !(skip_kind && starts_with_kind(q, line_end, skip_kind))) {
+            json_error_t jerr;
+            json_t *obj = json_loadb(p, (size_t)(line_end - p), 0, &jerr);
+            if (!obj || !json_is_object(obj)) {
+                json_decref(obj);
+                return kt_fail(err, KT_ERR_FORMAT, "%s: commit %lld line %zu is not a JSON "
+                               "object%s%s", t->dir, (long long)version, line_no,
+                               obj ? "" : ": ", obj ? "" : jerr.text);
+            }
+            if (push_line(out, obj, line_no) != KT_OK) {
+                json_decref(obj);
+                return kt_fail(err, KT_ERR_NOMEM, "%s: commit %lld", t->dir, (long long)version);
+            }
+        }
         p = nl ? nl + 1 : end;
     }
     if (line_no == 0)
         return kt_fail(err, KT_ERR_FORMAT, "%s: commit %lld is empty", t->dir, (long long)version);
     return KT_OK;
+}
+
+void kt_delta_parsed_clear(kt_delta_parsed *p)
+{
+    for (size_t i = 0; i < p->n; i++) json_decref(p->lines[i].obj);
+    p->n = 0;
+}
+
+void kt_delta_parsed_free(kt_delta_parsed *p)
+{
+    kt_delta_parsed_clear(p);
+    free(p->lines);
+    memset(p, 0, sizeof *p);
+}
+
+kt_status kt_delta_apply_parsed(const kt_delta_table *t, const kt_delta_parsed *p,
+                                kt_delta_action_fn fn, void *ctx, kt_error *err)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        kt_status st = KT_OK;
+        const char *key;
+        json_t *value;
+        json_object_foreach(p->lines[i].obj, key, value) {
+            st = fn(ctx, key, value, err);
+            if (st != KT_OK) break;
+        }
+        if (st != KT_OK) {
+            kt_error_prefix(err, "%s: commit %lld line %zu", t->dir, (long long)p->version,
+                            p->lines[i].line_no);
+            return st;
+        }
+    }
+    return KT_OK;
+}
+
+kt_status kt_delta_parse_commit(const kt_delta_table *t, int64_t version, const uint8_t *data,
+                                size_t len, const char *skip_kind, kt_delta_action_fn fn,
+                                void *ctx, kt_error *err)
+{
+    kt_delta_parsed p = { 0 };
+    kt_status st = kt_delta_parse_lines(t, version, data, len, skip_kind, &p, err);
+    if (st == KT_OK) st = kt_delta_apply_parsed(t, &p, fn, ctx, err);
+    kt_delta_parsed_free(&p);
+    return st;
 }
 
 static kt_status write_all(int fd, const uint8_t *p, size_t n, const char *path, kt_error *err)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lake/delta/internal.h"
 
@@ -275,17 +276,50 @@ static kt_status apply_action(void *vctx, const char *kind, json_t *a, kt_error 
 
 /* ---- replay ----------------------------------------------------------- */
 
-static kt_status replay_one(kt_delta_snapshot *s, int64_t version, kt_buf *data,
-                            replay_ctx *ctx, kt_error *err)
+static kt_status apply_commit(kt_delta_snapshot *s, const kt_delta_parsed *p, replay_ctx *ctx,
+                              kt_error *err)
 {
-    int64_t mtime = 0;
-    KT_TRY(kt_delta_read_commit(&s->table, version, data, &mtime, err));
-    ctx->version = version;
-    KT_TRY(kt_delta_parse_commit(&s->table, version, data->data, data->len, "commitInfo", apply_action, ctx,
-                                 err));
-    s->timestamp = kt_delta_commit_time(mtime, s->timestamp, version);
-    s->version = version;
+    ctx->version = p->version;
+    KT_TRY(kt_delta_apply_parsed(&s->table, p, apply_action, ctx, err));
+    s->timestamp = kt_delta_commit_time(p->mtime, s->timestamp, p->version);
+    s->version = p->version;
     return KT_OK;
+}
+
+/* commitInfo is not part of a snapshot: replay does not even parse it. */
+#define SKIP_KIND "commitInfo"
+
+static kt_status replay_one(kt_delta_snapshot *s, int64_t version, kt_buf *data,
+                            kt_delta_parsed *parsed, replay_ctx *ctx, kt_error *err)
+{
+    kt_delta_parsed_clear(parsed);
+    KT_TRY(kt_delta_read_commit(&s->table, version, data, &parsed->mtime, err));
+    KT_TRY(kt_delta_parse_lines(&s->table, version, data->data, data->len, SKIP_KIND, parsed, err));
+    return apply_commit(s, parsed, ctx, err);
+}
+
+/* Below this many commits threads cost more than they save. */
+#define PARALLEL_MIN_COMMITS 64
+
+static int replay_threads(const kt_delta_snapshot *s)
+{
+    if (s->table.opts.replay_threads > 0) return s->table.opts.replay_threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+static kt_status replay_parallel(kt_delta_snapshot *s, int64_t from, int64_t to,
+                                 kt_delta_parsed *parsed, replay_ctx *ctx, kt_error *err)
+{
+    kt_delta_prefetch *p;
+    KT_TRY(kt_delta_prefetch_start(&s->table, from, to, replay_threads(s), SKIP_KIND, &p, err));
+    kt_status st = KT_OK;
+    for (int64_t v = from; st == KT_OK && v <= to; v++) {
+        st = kt_delta_prefetch_next(p, parsed, err);
+        if (st == KT_OK) st = apply_commit(s, parsed, ctx, err);
+    }
+    kt_delta_prefetch_stop(p);
+    return st;
 }
 
 static kt_status check_complete(kt_delta_snapshot *s, kt_error *err)
@@ -363,6 +397,7 @@ static void ensure_views(const kt_delta_snapshot *cs)
     s->views_stale = false;
 }
 
+/* Replays from..to, or from on until a version is missing (until_missing). */
 static kt_status replay_range(kt_delta_snapshot *s, int64_t from, int64_t to, bool until_missing,
                               kt_error *err)
 {
@@ -370,16 +405,23 @@ static kt_status replay_range(kt_delta_snapshot *s, int64_t from, int64_t to, bo
     kt_buf data;
     kt_buf_init(&data);
     kt_buf_init(&ctx.scratch);
+    kt_delta_parsed parsed = { 0 };
     kt_status st = KT_OK;
-    for (int64_t v = from; st == KT_OK && (until_missing || v <= to); v++) {
+    int64_t v = from;
+    if (to - from + 1 >= PARALLEL_MIN_COMMITS && replay_threads(s) > 1) {
+        st = replay_parallel(s, from, to, &parsed, &ctx, err);
+        v = to + 1;
+    }
+    for (; st == KT_OK && (until_missing || v <= to); v++) {
         kt_error probe;
-        st = replay_one(s, v, &data, &ctx, until_missing ? &probe : err);
+        st = replay_one(s, v, &data, &parsed, &ctx, until_missing ? &probe : err);
         if (until_missing && st == KT_ERR_NOT_FOUND) {
             st = KT_OK;
             break;
         }
         if (until_missing && st != KT_OK && err) *err = probe;
     }
+    kt_delta_parsed_free(&parsed);
     kt_buf_free(&data);
     kt_buf_free(&ctx.scratch);
     if (st == KT_OK) st = check_complete(s, err);
