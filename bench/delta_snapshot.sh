@@ -13,6 +13,6 @@ cc -std=c11 -D_DEFAULT_SOURCE -O2 -Isrc -o build/bench/delta_snapshot_bench \
    -lzstd -lsnappy -lz -llz4 -lbrotlienc -lbrotlidec -ljansson -lsqlite3 -lxxhash -lm -pthread
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 50000)
-echo "Delta snapshot load (cold handle, median of 5):"
+echo "Delta snapshot load (cold handle, median of 5; load = 1 thread, threaded = replay_threads one per CPU):"
 build/bench/delta_snapshot_bench bench/results-delta.json "${sizes[@]}"
 echo "wrote bench/results-delta.json"

@@ -4,13 +4,16 @@
  * the public lake API (each commit appends FILES_PER_COMMIT files with
  * stats, as kinetl writes them; data files are empty placeholders since
  * replay never opens them), then times kt_delta_snapshot_load from a cold
- * handle (median of REPEATS) and an incremental update by one commit.
+ * handle (median of REPEATS), single-threaded and with replay threads
+ * (one per CPU, 2..4), the CPU time of the single-threaded load, and an incremental
+ * update by one commit.
  * Usage: delta_snapshot_bench OUT.json N1 N2 ...   (scratch under $TMPDIR)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +29,14 @@ static double now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
+           ru.ru_stime.tv_usec / 1e3;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -99,8 +110,8 @@ int main(int argc, char **argv)
     if (!out) return 1;
     fprintf(out, "{\"benchmark\":\"delta_snapshot_load\",\"files_per_commit\":%d,\"points\":[",
             FILES_PER_COMMIT);
-    printf("%10s %12s %12s %12s %14s %12s\n", "commits", "active", "load ms", "us/commit",
-           "update ms", "build s");
+    printf("%10s %10s %10s %10s %10s %12s %10s %8s\n", "commits", "active", "load ms", "cpu ms",
+           "us/commit", "threaded ms", "update ms", "build s");
     for (int a = 2; a < argc; a++) {
         long n = atol(argv[a]);
         char dir[512];
@@ -109,21 +120,27 @@ int main(int argc, char **argv)
         double b0 = now_ms();
         if (n < 2 || build(dir, n, &err)) return 1;
         double build_s = (now_ms() - b0) / 1e3;
-        double times[REPEATS];
+        double times[REPEATS], cpus[REPEATS], threaded[REPEATS];
         size_t active = 0;
         kt_delta_snapshot *s = NULL;
-        for (int r = 0; r < REPEATS; r++) {
+        for (int r = 0; r < 2 * REPEATS; r++) {
+            long cpus_online = sysconf(_SC_NPROCESSORS_ONLN);
+            int threads = cpus_online < 2 ? 2 : cpus_online > 4 ? 4 : (int)cpus_online;
+            kt_delta_options o = { .replay_threads = r % 2 ? threads : 1 };
             kt_delta_table *t;
-            double t0 = now_ms();
-            if (kt_delta_open(dir, NULL, &t, &err) || kt_delta_snapshot_load(t, -1, &s, &err))
+            double t0 = now_ms(), c0 = cpu_ms();
+            if (kt_delta_open(dir, &o, &t, &err) || kt_delta_snapshot_load(t, -1, &s, &err))
                 return die("load", &err);
-            times[r] = now_ms() - t0;
+            if (r % 2) threaded[r / 2] = now_ms() - t0;
+            else times[r / 2] = now_ms() - t0, cpus[r / 2] = cpu_ms() - c0;
             active = kt_delta_snapshot_num_files(s);
-            if (r < REPEATS - 1) kt_delta_snapshot_free(s);
+            if (r < 2 * REPEATS - 1) kt_delta_snapshot_free(s);
             kt_delta_close(t);
         }
         qsort(times, REPEATS, sizeof *times, cmp_double);
-        double load = times[REPEATS / 2];
+        qsort(cpus, REPEATS, sizeof *cpus, cmp_double);
+        qsort(threaded, REPEATS, sizeof *threaded, cmp_double);
+        double load = times[REPEATS / 2], cpu = cpus[REPEATS / 2], load_t = threaded[REPEATS / 2];
         /* one more commit, then an incremental update */
         char cmd[1100];
         snprintf(cmd, sizeof cmd, "cp %s/_delta_log/%020ld.json %s/_delta_log/%020ld.json", dir,
@@ -135,11 +152,11 @@ int main(int argc, char **argv)
             update = now_ms() - u0;
         }
         kt_delta_snapshot_free(s);
-        printf("%10ld %12zu %12.1f %12.2f %14.3f %12.1f\n", n, active, load, load * 1e3 / n, update,
-               build_s);
-        fprintf(out, "%s{\"commits\":%ld,\"active_files\":%zu,\"load_ms\":%.2f,\"us_per_commit\":%.3f,"
-                "\"update_one_commit_ms\":%.3f}", a > 2 ? "," : "", n, active, load, load * 1e3 / n,
-                update);
+        printf("%10ld %10zu %10.1f %10.1f %10.2f %12.1f %10.3f %8.1f\n", n, active, load, cpu,
+               load * 1e3 / n, load_t, update, build_s);
+        fprintf(out, "%s{\"commits\":%ld,\"active_files\":%zu,\"load_ms\":%.2f,\"load_cpu_ms\":%.2f,"
+                "\"us_per_commit\":%.3f,\"load_threaded_ms\":%.2f,\"update_one_commit_ms\":%.3f}",
+                a > 2 ? "," : "", n, active, load, cpu, load * 1e3 / n, load_t, update);
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
         if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     }

@@ -69,7 +69,7 @@ typedef struct kt_delta_options {
     int max_commit_attempts;/* lost put-if-absent races before giving up; 0 = 1000 */
     int compression_level;  /* ZSTD level for data files; 0 = codec default */
     size_t row_group_rows;  /* 0 = writer default */
-    int replay_threads;     /* threads parsing commits in long replays; 0 = up to 4 by CPUs, 1 = none */
+    int replay_threads;     /* > 1: threads parsing commits ahead in long replays; 0/1 = none */
 } kt_delta_options;
 
 typedef struct kt_delta_table kt_delta_table;

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lake/delta/internal.h"
 
@@ -301,11 +300,11 @@ static kt_status replay_one(kt_delta_snapshot *s, int64_t version, kt_buf *data,
 /* Below this many commits threads cost more than they save. */
 #define PARALLEL_MIN_COMMITS 64
 
+/* Sequential unless asked: on a busy machine (a pipeline running -j N)
+ * the threads cost more CPU than they save; a caller with idle cores opts in. */
 static int replay_threads(const kt_delta_snapshot *s)
 {
-    if (s->table.opts.replay_threads > 0) return s->table.opts.replay_threads;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+    return s->table.opts.replay_threads > 1 ? s->table.opts.replay_threads : 1;
 }
 
 static kt_status replay_parallel(kt_delta_snapshot *s, int64_t from, int64_t to,
