@@ -160,7 +160,7 @@ size_t kt_delta_snapshot_num_files(const kt_delta_snapshot *s);
 const kt_delta_file *kt_delta_snapshot_file(const kt_delta_snapshot *s, size_t i);
 /* Sum of num_records over active files (-1 if any file lacks it). */
 int64_t kt_delta_snapshot_num_records(const kt_delta_snapshot *s);
-/* Unexpired-or-not remove tombstones of the snapshot, sorted by path. */
+/* Every remove tombstone of the snapshot (expired or not), sorted by path. */
 size_t kt_delta_snapshot_num_tombstones(const kt_delta_snapshot *s);
 const kt_delta_tombstone *kt_delta_snapshot_tombstone(const kt_delta_snapshot *s, size_t i);
 
