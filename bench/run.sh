@@ -12,8 +12,10 @@
 # It prints its own details; exit non-zero only for an error (wrong result,
 # broken bound, crash), never for a missed speed target.
 #
-# BENCH=name[,name...] runs only those. Exit status: 0 unless a benchmark
-# errored; missed targets are printed as MISSED, not failures.
+# BENCH=name[,name...] runs only those; BENCH_RESULTS=FILE merges into FILE
+# instead of bench/results.json (for quick runs that should not replace the
+# recorded figures). Exit status: 0 unless a benchmark errored; missed
+# targets are printed as MISSED, not failures.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,5 +64,5 @@ for n in $names; do
 done
 
 echo
-node bench/lib/summarize.mjs bench/results.json "$results_dir" "${ran[@]}" || errors=$((errors + 1))
+node bench/lib/summarize.mjs "${BENCH_RESULTS:-bench/results.json}" "$results_dir" "${ran[@]}" || errors=$((errors + 1))
 [ "$errors" -eq 0 ]
