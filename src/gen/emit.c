@@ -25,10 +25,19 @@ typedef struct gen_row {
     int32_t tag;            /* anomaly index, -1 = a plain reading */
 } gen_row;
 
+/* Recently computed samples of one stream: x, y and z (or fx, fy, fz) of a
+ * sample come from one evaluation even when they are emitted apart. */
+enum { RING = 256 };
+typedef struct sample_ring {
+    int64_t index[RING];
+    int64_t t[RING];
+    double v[RING][KT_GEN_SLOTS];
+    uint64_t noise_keys[KT_GEN_SLOTS];
+} sample_ring;
+
 /* Per-series walking state inside one run. */
 typedef struct series_cursor {
     int64_t next_block, nblocks;
-    uint64_t noise_key;
     size_t plan[16];        /* mutation/tag anomalies of this series, by reading index */
     size_t nplan, plan_pos;
 } series_cursor;
@@ -47,6 +56,7 @@ typedef struct job_ctx {
     uint64_t windows;
     size_t *extras;         /* added rows this job writes, by (run, time) */
     size_t nextras, extra_pos;
+    sample_ring *rings;     /* KT_GEN_STREAMS of them */
     char relpath[96];
 } job_ctx;
 
@@ -75,12 +85,54 @@ static void sort_ids(const kt_gen_model *m, size_t *ids, size_t n, int by_index)
 
 /* ---- window: shuffle, format, hand to the sink ---- */
 
+/* Appends into capacity reserved beforehand (flush_window reserves the whole window). */
+static inline void put_bytes_reserved(kt_column *col, const char *p, size_t n)
+{
+    int64_t off = col->offsets[col->len];
+    for (size_t i = 0; i < n; i++) col->bytes[off + (int64_t)i] = p[i];
+    if (col->valid) col->valid[col->len] = 1;
+    col->offsets[++col->len] = off + (int64_t)n;
+}
+
+static inline void put_fixed_reserved(kt_column *col, const void *v, size_t width)
+{
+    memcpy((char *)col->values + col->len * width, v, width);
+    if (col->valid) col->valid[col->len] = 1;
+    col->len++;
+}
+
+static const uint8_t NAME_LEN[2][KT_GEN_SLOTS] = { { 1, 1, 1 }, { 2, 2, 2 } };
+
+/* A plain reading: no function calls beyond the time formatter. */
+static kt_status put_plain_row(job_ctx *c, const gen_row *row, kt_error *err)
+{
+    kt_column *col = c->cols;
+    kt_column *tc = &col[KT_GEN_COL_TIME];
+    int64_t off = tc->offsets[tc->len];
+    size_t n = kt_gen_timefmt_format(&c->tf, row->t_ms, tc->bytes + off);
+    if (!n) return kt_fail(err, KT_ERR_USAGE, "%s: time %lld ms is outside years 0000..9999",
+                           c->relpath, (long long)row->t_ms);
+    if (tc->valid) tc->valid[tc->len] = 1;
+    tc->offsets[++tc->len] = off + (int64_t)n;
+    put_fixed_reserved(&col[KT_GEN_COL_VALUE], &row->value, sizeof(double));
+    bool enc = kt_gen_stream_is_encoder(row->stream);
+    put_bytes_reserved(&col[KT_GEN_COL_FIELD], kt_gen_field_name(row->stream, row->slot),
+                       NAME_LEN[enc ? 0 : 1][row->slot]);
+    int64_t robot = kt_gen_stream_robot(row->stream);
+    put_fixed_reserved(&col[KT_GEN_COL_ROBOT], &robot, sizeof robot);
+    put_fixed_reserved(&col[KT_GEN_COL_RUN], &c->m->runs[row->run].id_double, sizeof(double));
+    put_bytes_reserved(&col[KT_GEN_COL_SENSOR], enc ? "encoder" : "load_cell", enc ? 7 : 9);
+    return KT_OK;
+}
+
+/* A row carrying an anomaly: whatever the plan overrides. */
 static kt_status put_row(job_ctx *c, const gen_row *row, kt_error *err)
 {
+    if (row->tag < 0) return put_plain_row(c, row, err);
     const kt_gen_model *m = c->m;
     const kt_gen_run *r = &m->runs[row->run];
-    const kt_gen_anomaly *a = row->tag >= 0 ? &m->anomalies[row->tag] : NULL;
-    unsigned ov = a ? a->overrides : 0;
+    const kt_gen_anomaly *a = &m->anomalies[row->tag];
+    unsigned ov = a->overrides;
     kt_column *col = c->cols;
     kt_status s = KT_OK;
     char tbuf[KT_GEN_ISO_MAX];
@@ -120,11 +172,17 @@ static kt_status flush_window(job_ctx *c, kt_error *err)
         c->rows[i] = c->rows[j];
         c->rows[j] = t;
     }
-    for (int k = 0; k < KT_GEN_NCOLS; k++) kt_column_clear(&c->cols[k]);
-    if (kt_column_reserve(&c->cols[KT_GEN_COL_TIME], c->nrows, c->nrows * KT_GEN_ISO_MAX) != KT_OK ||
-        kt_column_reserve(&c->cols[KT_GEN_COL_FIELD], c->nrows, c->nrows * 2) != KT_OK ||
-        kt_column_reserve(&c->cols[KT_GEN_COL_SENSOR], c->nrows, c->nrows * 9) != KT_OK)
-        return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory building a batch", c->relpath);
+    /* room for the whole window up front: plain rows then append without checks
+     * (anomaly rows go through the checked pushes; their strings are short) */
+    size_t n = c->nrows;
+    bool ok = true;
+    for (int k = 0; k < KT_GEN_NCOLS; k++) {
+        kt_column_clear(&c->cols[k]);
+        size_t bytes = k == KT_GEN_COL_TIME ? n * KT_GEN_ISO_MAX + 64 : k == KT_GEN_COL_FIELD ? n * 2 + 64
+                       : k == KT_GEN_COL_SENSOR ? n * 9 + 64 : 0;
+        ok = ok && kt_column_reserve(&c->cols[k], n, bytes) == KT_OK;
+    }
+    if (!ok) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory building a batch", c->relpath);
     for (size_t i = 0; i < c->nrows; i++) KT_TRY(put_row(c, &c->rows[i], err));
     if (!c->file) KT_TRY(c->sink->open(c->sink->ctx, c->job, c->relpath, &c->file, err));
     KT_TRY(c->sink->write(c->sink->ctx, c->file, c->cols, c->nrows, err));
@@ -168,16 +226,31 @@ static int block_destination(const job_ctx *c, size_t run, int stream, int slot,
     return kt_gen_route(m, run, stream, slot, block);
 }
 
+/* Slot values of sample i of a stream (time t), computed once per ring residency. */
+static const double *sample_values(job_ctx *c, const kt_gen_run *r, int stream, int64_t i, int64_t t)
+{
+    sample_ring *ring = &c->rings[stream];
+    size_t k = (size_t)i & (RING - 1);
+    if (ring->index[k] != i) {
+        kt_gen_sample(c->m, r, stream, i, t, ring->noise_keys, ring->v[k]);
+        ring->index[k] = i;
+        ring->t[k] = t;
+    }
+    return ring->v[k];
+}
+
 static kt_status emit_block(job_ctx *c, size_t run, int stream, int slot, series_cursor *sc,
                             int64_t block, int64_t first_t, kt_error *err)
 {
     const kt_gen_model *m = c->m;
     const kt_gen_run *r = &m->runs[run];
+    sample_ring *ring = &c->rings[stream];
     int64_t lo = block * m->block, hi = lo + m->block;
     if (hi > r->streams[stream].count) hi = r->streams[stream].count;
     for (int64_t i = lo; i < hi; i++) {
-        int64_t t = i == lo ? first_t : kt_gen_time_ms(r, stream, i);
-        double v = kt_gen_value_keyed(m, r, stream, slot, i, t, sc->noise_key);
+        size_t k = (size_t)i & (RING - 1);
+        int64_t t = i == lo ? first_t : ring->index[k] == i ? ring->t[k] : kt_gen_time_ms(r, stream, i);
+        double v = sample_values(c, r, stream, i, t)[slot];
         int32_t tag = -1;
         while (sc->plan_pos < sc->nplan && m->anomalies[sc->plan[sc->plan_pos]].index < i) sc->plan_pos++;
         if (sc->plan_pos < sc->nplan && m->anomalies[sc->plan[sc->plan_pos]].index == i) {
@@ -206,17 +279,20 @@ static kt_status emit_extras(job_ctx *c, size_t run, int64_t before, kt_error *e
     return KT_OK;
 }
 
-static void init_cursors(const job_ctx *c, size_t run, series_cursor cur[KT_GEN_STREAMS][KT_GEN_SLOTS])
+static void init_cursors(job_ctx *c, size_t run, series_cursor cur[KT_GEN_STREAMS][KT_GEN_SLOTS])
 {
     const kt_gen_model *m = c->m;
     const kt_gen_run *r = &m->runs[run];
     memset(cur, 0, sizeof(series_cursor) * KT_GEN_STREAMS * KT_GEN_SLOTS);
     for (int s = 0; s < KT_GEN_STREAMS; s++) {
+        for (size_t k = 0; k < RING; k++) c->rings[s].index[k] = -1;
+        kt_gen_noise_keys(r, s, c->rings[s].noise_keys);
+    }
+    for (int s = 0; s < KT_GEN_STREAMS; s++) {
         for (int j = 0; j < KT_GEN_SLOTS; j++) {
             series_cursor *sc = &cur[s][j];
             if (!r->streams[s].count || !(r->streams[s].slots & (1u << j))) continue;
             sc->nblocks = (r->streams[s].count + m->block - 1) / m->block;
-            sc->noise_key = kt_gen_noise_key(r, s, j);
             for (size_t a = 0; a < m->nanomalies && sc->nplan < 16; a++) {
                 const kt_gen_anomaly *an = &m->anomalies[a];
                 if (an->job < 0 && an->run == run && an->stream == s && an->slot == j)
@@ -314,10 +390,11 @@ static void *worker_main(void *arg)
     c.window = p->window;
     c.rows = malloc(p->window * sizeof *c.rows);
     c.extras = malloc((p->m->nanomalies + 1) * sizeof *c.extras);
+    c.rings = malloc(KT_GEN_STREAMS * sizeof *c.rings);
     for (int k = 0; k < KT_GEN_NCOLS; k++)
         kt_column_init(&c.cols[k], k == KT_GEN_COL_VALUE || k == KT_GEN_COL_RUN ? KT_DOUBLE
                                    : k == KT_GEN_COL_ROBOT ? KT_INT64 : KT_BYTES);
-    if (!c.rows || !c.extras) {
+    if (!c.rows || !c.extras || !c.rings) {
         w->failed_job = 0;
         kt_fail(&w->err, KT_ERR_NOMEM, "gen: out of memory for a %zu-row window", p->window);
         atomic_store(&p->failed, true);
@@ -343,6 +420,7 @@ static void *worker_main(void *arg)
     for (int k = 0; k < KT_GEN_NCOLS; k++) kt_column_free(&c.cols[k]);
     free(c.rows);
     free(c.extras);
+    free(c.rings);
     return NULL;
 }
 

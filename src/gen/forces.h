@@ -2,10 +2,12 @@
  * gen/forces.h — the load-cell model: the forming force a tool feels as a
  * function of where it is on the toolpath.
  *
- * Model: normal force Fn = gain * (f0 + f1 * (1 - exp(-depth / lambda)))
- *        * (1 + 0.25 * tanh(kappa / kappa0 - 1)), growing with the depth
- *        formed so far and with the contour's curvature kappa (tight corners
- *        need more force); kappa0 = 2 / (a + b).
+ * Model: normal force Fn = gain * (f0 + f1 * depth / (depth + lambda))
+ *        * (1 + 0.25 * sat(kappa / kappa0 - 1)), sat(q) = q / (1 + |q|):
+ *        growing with the depth formed so far and with the contour's
+ *        curvature kappa (tight corners need more force), saturating both
+ *        ways; kappa0 = 2 / (a + b). Rational, not exp/tanh: it is evaluated
+ *        for every load-cell sample.
  *   fx, fy = bias + Fn * (-mu * t - rho * r)   (t: unit direction of travel,
  *                                               r: unit vector out from the centre)
  *   fz     = bias_z - Fn

@@ -38,45 +38,44 @@ static double tau_of(const kt_gen_run *r, int64_t t_ms)
     return (double)(t_ms - r->start_ms) / 1000.0;
 }
 
-double kt_gen_signal(const kt_gen_run *r, int stream, int slot, int64_t t_ms)
+void kt_gen_signal(const kt_gen_run *r, int stream, int64_t t_ms, double out[KT_GEN_SLOTS])
 {
     int robot = kt_gen_stream_robot(stream) - 1;
     double tau = tau_of(r, t_ms);
     if (kt_gen_stream_is_encoder(stream)) {
-        double pos[3];
-        kt_gen_toolpath_pos(&r->path[robot], tau, pos);
-        return pos[slot];
+        kt_gen_toolpath_pos(&r->path[robot], tau, out);
+        return;
     }
     kt_gen_kinematics k;
-    double f[3];
     kt_gen_toolpath_eval(&r->path[robot], tau, &k);
-    kt_gen_forces(&r->force[robot], &r->path[robot], &k, f);
-    return f[slot];
+    kt_gen_forces(&r->force[robot], &r->path[robot], &k, out);
 }
 
-uint64_t kt_gen_noise_key(const kt_gen_run *r, int stream, int slot)
+void kt_gen_noise_keys(const kt_gen_run *r, int stream, uint64_t keys[KT_GEN_SLOTS])
 {
-    return kt_gen_series_key(r, stream, slot) ^ SALT_NOISE;
+    for (int j = 0; j < KT_GEN_SLOTS; j++) keys[j] = kt_gen_series_key(r, stream, j) ^ SALT_NOISE;
+}
+
+void kt_gen_sample(const kt_gen_model *m, const kt_gen_run *r, int stream, int64_t index, int64_t t_ms,
+                   const uint64_t noise_keys[KT_GEN_SLOTS], double out[KT_GEN_SLOTS])
+{
+    kt_gen_signal(r, stream, t_ms, out);
+    double sigma = kt_gen_stream_is_encoder(stream) ? m->noise_mm : m->noise_n;
+    if (sigma > 0)
+        for (int j = 0; j < KT_GEN_SLOTS; j++)
+            out[j] += sigma * kt_gen_noise(kt_gen_hash_at(noise_keys[j], (uint64_t)index));
+    const kt_gen_flat *fl = &r->flat;
+    if (fl->on && fl->stream == stream && t_ms - r->start_ms >= fl->from_ms) out[fl->slot] = fl->value;
 }
 
 double kt_gen_value(const kt_gen_model *m, const kt_gen_run *r, int stream, int slot,
                     int64_t index, int64_t t_ms)
 {
-    return kt_gen_value_keyed(m, r, stream, slot, index, t_ms, kt_gen_noise_key(r, stream, slot));
-}
-
-double kt_gen_value_keyed(const kt_gen_model *m, const kt_gen_run *r, int stream, int slot,
-                          int64_t index, int64_t t_ms, uint64_t noise_key)
-{
-    const kt_gen_flat *fl = &r->flat;
-    if (fl->on && fl->stream == stream && fl->slot == slot && t_ms - r->start_ms >= fl->from_ms)
-        return fl->value;
-    double sigma = kt_gen_stream_is_encoder(stream) ? m->noise_mm : m->noise_n;
-    double v = kt_gen_signal(r, stream, slot, t_ms);
-    if (sigma > 0) {
-        v += sigma * kt_gen_noise(kt_gen_hash_at(noise_key, (uint64_t)index));
-    }
-    return v;
+    uint64_t keys[KT_GEN_SLOTS];
+    double v[KT_GEN_SLOTS];
+    kt_gen_noise_keys(r, stream, keys);
+    kt_gen_sample(m, r, stream, index, t_ms, keys, v);
+    return v[slot];
 }
 
 int kt_gen_route(const kt_gen_model *m, size_t run, int stream, int slot, int64_t block)

@@ -106,12 +106,14 @@ static inline int64_t kt_gen_time_ms(const kt_gen_run *r, int stream, int64_t in
 /* Value of a reading (noise included, stuck sensor applied). */
 double kt_gen_value(const kt_gen_model *m, const kt_gen_run *r, int stream, int slot,
                     int64_t index, int64_t t_ms);
-/* The same, with the series' noise key precomputed (kt_gen_noise_key): the hot path. */
-double kt_gen_value_keyed(const kt_gen_model *m, const kt_gen_run *r, int stream, int slot,
-                          int64_t index, int64_t t_ms, uint64_t noise_key);
-uint64_t kt_gen_noise_key(const kt_gen_run *r, int stream, int slot);
-/* Noise-free signal of a series at time t (mm or N), ignoring stuck sensors. */
-double kt_gen_signal(const kt_gen_run *r, int stream, int slot, int64_t t_ms);
+/* Values of all three slots of sample `index` of a stream at once (the hot path: one
+ * toolpath evaluation for x, y and z); slot j equals kt_gen_value(..., j, ...).
+ * noise_keys from kt_gen_noise_keys. */
+void kt_gen_sample(const kt_gen_model *m, const kt_gen_run *r, int stream, int64_t index, int64_t t_ms,
+                   const uint64_t noise_keys[KT_GEN_SLOTS], double out[KT_GEN_SLOTS]);
+void kt_gen_noise_keys(const kt_gen_run *r, int stream, uint64_t keys[KT_GEN_SLOTS]);
+/* Noise-free signal of a stream's three slots at time t (mm or N), ignoring stuck sensors. */
+void kt_gen_signal(const kt_gen_run *r, int stream, int64_t t_ms, double out[KT_GEN_SLOTS]);
 /* Job (file) that receives block `block` of a series, ignoring late delivery. */
 int kt_gen_route(const kt_gen_model *m, size_t run, int stream, int slot, int64_t block);
 /* Like kt_gen_route, with late delivery applied: the job that writes reading `index`. */
