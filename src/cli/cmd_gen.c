@@ -155,7 +155,7 @@ int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv)
     kt_status s = kt_gen_generate(&o, &res, &err);
     if (s != KT_OK) {
         fprintf(stderr, "kinetl gen: %s\n", err.msg[0] ? err.msg : kt_strerror(s));
-        return s == KT_ERR_USAGE ? KT_EXIT_USAGE : KT_EXIT_ERROR;
+        return KT_EXIT_ERROR;  /* the arguments were checked above: what remains is data or runtime */
     }
     if (!quiet)
         fprintf(stderr, "kinetl gen: %d files, %lld rows, %zu runs, %d anomalies in %s; %.2f s, %.2f M rows/s\n",
