@@ -38,6 +38,7 @@ typedef struct sample_ring {
 /* Per-series walking state inside one run. */
 typedef struct series_cursor {
     int64_t next_block, nblocks;
+    uint64_t route_key;
     size_t plan[16];        /* mutation/tag anomalies of this series, by reading index */
     size_t nplan, plan_pos;
 } series_cursor;
@@ -215,7 +216,8 @@ static bool day_reaches(const kt_gen_model *m, const kt_gen_run *r, int job)
     return d >= r->home_day && d < r->home_day + m->spread;
 }
 
-static int block_destination(const job_ctx *c, size_t run, int stream, int slot, int64_t block,
+/* Must agree with kt_gen_destination (the anomaly plan uses that one). */
+static int block_destination(const job_ctx *c, size_t run, const series_cursor *sc, int64_t block,
                              int64_t block_t)
 {
     const kt_gen_model *m = c->m;
@@ -223,7 +225,7 @@ static int block_destination(const job_ctx *c, size_t run, int stream, int slot,
         int64_t at = block_t - m->runs[run].start_ms;
         if (at >= m->late_from_ms && at < m->late_to_ms) return kt_gen_late_job(m);
     }
-    return kt_gen_route(m, run, stream, slot, block);
+    return kt_gen_route_keyed(m, &m->runs[run], sc->route_key, block);
 }
 
 /* Slot values of sample i of a stream (time t), computed once per ring residency. */
@@ -293,6 +295,7 @@ static void init_cursors(job_ctx *c, size_t run, series_cursor cur[KT_GEN_STREAM
             series_cursor *sc = &cur[s][j];
             if (!r->streams[s].count || !(r->streams[s].slots & (1u << j))) continue;
             sc->nblocks = (r->streams[s].count + m->block - 1) / m->block;
+            sc->route_key = kt_gen_route_key(m, r, s, j);
             for (size_t a = 0; a < m->nanomalies && sc->nplan < 16; a++) {
                 const kt_gen_anomaly *an = &m->anomalies[a];
                 if (an->job < 0 && an->run == run && an->stream == s && an->slot == j)
@@ -328,7 +331,7 @@ static kt_status emit_run(job_ctx *c, size_t run, kt_error *err)
                     int64_t b = sc->next_block;
                     int64_t bt = kt_gen_time_ms(r, s, b * m->block);
                     if (bt >= end) break;
-                    if (block_destination(c, run, s, j, b, bt) == c->job)
+                    if (block_destination(c, run, sc, b, bt) == c->job)
                         KT_TRY(emit_block(c, run, s, j, sc, b, bt, err));
                     sc->next_block++;
                 }

@@ -78,16 +78,26 @@ double kt_gen_value(const kt_gen_model *m, const kt_gen_run *r, int stream, int 
     return v[slot];
 }
 
-int kt_gen_route(const kt_gen_model *m, size_t run, int stream, int slot, int64_t block)
+uint64_t kt_gen_route_key(const kt_gen_model *m, const kt_gen_run *r, int stream, int slot)
 {
-    const kt_gen_run *r = &m->runs[run];
-    uint64_t h = kt_gen_hash_at(kt_gen_series_key(r, stream, slot) ^ SALT_ROUTE, (uint64_t)block);
+    return kt_gen_series_key(r, stream, m->route_by_stream ? 0 : slot) ^ SALT_ROUTE;
+}
+
+int kt_gen_route_keyed(const kt_gen_model *m, const kt_gen_run *r, uint64_t route_key, int64_t block)
+{
+    uint64_t h = kt_gen_hash_at(route_key, (uint64_t)block);
     double u = kt_gen_unit(h);
     int offset = 0;
     while (offset < m->spread - 1 && u >= m->spread_cdf[offset]) offset++;
     int day = r->home_day + offset;
     uint64_t file = ((h & 0xffffffffULL) * (uint64_t)m->files_per_day) >> 32;
     return day * m->files_per_day + (int)file;
+}
+
+int kt_gen_route(const kt_gen_model *m, size_t run, int stream, int slot, int64_t block)
+{
+    const kt_gen_run *r = &m->runs[run];
+    return kt_gen_route_keyed(m, r, kt_gen_route_key(m, r, stream, slot), block);
 }
 
 int kt_gen_destination(const kt_gen_model *m, size_t run, int stream, int slot, int64_t index)

@@ -81,6 +81,7 @@ typedef struct kt_gen_model {
     int spread;                /* a run's rows land on its home day .. home day + spread - 1 */
     double spread_cdf[4];      /* cumulative share of rows per day offset */
     int block;                 /* consecutive samples of a series routed together */
+    bool route_by_stream;      /* x, y, z (fx, fy, fz) of a block go to one file together */
     /* late delivery: rows of one run in a time window go to a later day */
     bool has_late;
     size_t late_run;
@@ -116,6 +117,9 @@ void kt_gen_noise_keys(const kt_gen_run *r, int stream, uint64_t keys[KT_GEN_SLO
 void kt_gen_signal(const kt_gen_run *r, int stream, int64_t t_ms, double out[KT_GEN_SLOTS]);
 /* Job (file) that receives block `block` of a series, ignoring late delivery. */
 int kt_gen_route(const kt_gen_model *m, size_t run, int stream, int slot, int64_t block);
+/* The same in two steps, the key computed once per series (the writer's scan loop). */
+uint64_t kt_gen_route_key(const kt_gen_model *m, const kt_gen_run *r, int stream, int slot);
+int kt_gen_route_keyed(const kt_gen_model *m, const kt_gen_run *r, uint64_t route_key, int64_t block);
 /* Like kt_gen_route, with late delivery applied: the job that writes reading `index`. */
 int kt_gen_destination(const kt_gen_model *m, size_t run, int stream, int slot, int64_t index);
 /* Series key (noise and routing hashes derive from it). */

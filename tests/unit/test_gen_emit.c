@@ -401,6 +401,42 @@ TEST(scale_is_clean_complete_and_windowed)
     release(&g);
 }
 
+static int cmp_sample_key(const void *pa, const void *pb)
+{
+    const mem_row *a = pa, *b = pb;
+    if (a->run != b->run) return a->run < b->run ? -1 : 1;
+    if (a->robot != b->robot) return a->robot - b->robot;
+    int c = strcmp(a->sensor, b->sensor);
+    return c ? c : strcmp(a->time, b->time);
+}
+
+TEST(scale_keeps_a_samples_axes_in_one_file)
+{
+    kt_gen_options o;
+    kt_gen_options_default(&o);
+    o.profile = KT_GEN_PROFILE_SCALE;
+    o.runs = 2;
+    o.minutes = 0.2;
+    o.files_per_day = 4;
+    generated g;
+    kt_error err;
+    CHECK_MSG(generate(&o, 1, &g, &err), "%s", err.msg);
+    size_t groups = 0;
+    for (int j = 0; j < g.ms.nfiles; j++) {
+        mem_file *f = &g.ms.files[j];
+        qsort(f->rows, f->n, sizeof *f->rows, cmp_sample_key);
+        for (size_t i = 0; i < f->n;) {
+            size_t k = i;
+            while (k < f->n && !cmp_sample_key(&f->rows[i], &f->rows[k])) k++;
+            CHECK_MSG(k - i == 3, "file %d: %zu rows for one sample at %s", j, k - i, f->rows[i].time);
+            groups++;
+            i = k;
+        }
+    }
+    CHECK(groups > 8000);
+    release(&g);
+}
+
 TEST(scale_row_count_is_exact)
 {
     /* 30 s: load cells 3001 or 3000 samples (phase 0..9 ms), encoders 2500 or 2499 */
@@ -430,6 +466,7 @@ TEST_MAIN_BEGIN("gen_emit")
     RUN(ctx, output_does_not_depend_on_threads);
     RUN(ctx, another_seed_gives_other_data);
     RUN(ctx, scale_is_clean_complete_and_windowed);
+    RUN(ctx, scale_keeps_a_samples_axes_in_one_file);
     RUN(ctx, scale_row_count_is_exact);
     release(&SAMPLE);
 TEST_MAIN_END()
