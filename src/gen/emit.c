@@ -7,6 +7,7 @@
 #include "gen/emit.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ typedef struct job_ctx {
     int job;
     size_t window;
     gen_row *rows;
+    uint32_t *order;        /* the window's slot permutation (start_window) */
     size_t nrows;
     kt_column cols[KT_GEN_NCOLS];
     kt_gen_timefmt tf;
@@ -161,21 +163,33 @@ static kt_status put_row(job_ctx *c, const gen_row *row, kt_error *err)
     return KT_OK;
 }
 
-static kt_status flush_window(job_ctx *c, kt_error *err)
+enum { HOLE = INT32_MIN };  /* tag of a window slot no row was scattered to */
+
+/* A random permutation of the window's slots, drawn when the window starts: row k of
+ * the window is stored at slot order[k]. Scattering on the way in (stores do not stall)
+ * and reading slots in order on the way out beats gathering through a shuffled index. */
+static void start_window(job_ctx *c)
 {
-    if (!c->nrows) return KT_OK;
     kt_gen_rng g;
     kt_gen_rng_seed(&g, kt_gen_subkey(kt_gen_subkey(c->m->seed ^ 0x73687566666c65ULL, (uint64_t)c->job),
                                       c->windows++));
-    for (size_t i = c->nrows - 1; i > 0; i--) {
+    for (size_t i = 0; i < c->window; i++) c->order[i] = (uint32_t)i;
+    for (size_t i = c->window - 1; i > 0; i--) {
         size_t j = (size_t)kt_gen_rng_below(&g, i + 1);
-        gen_row t = c->rows[i];
-        c->rows[i] = c->rows[j];
-        c->rows[j] = t;
+        uint32_t t = c->order[i];
+        c->order[i] = c->order[j];
+        c->order[j] = t;
     }
+}
+
+static kt_status flush_window(job_ctx *c, kt_error *err)
+{
+    size_t n = c->nrows;
+    if (!n) return KT_OK;
+    /* a partial window (the file's last) has holes: mark them, then skip them */
+    for (size_t k = n; k < c->window; k++) c->rows[c->order[k]].tag = HOLE;
     /* room for the whole window up front: plain rows then append without checks
      * (anomaly rows go through the checked pushes; their strings are short) */
-    size_t n = c->nrows;
     bool ok = true;
     for (int k = 0; k < KT_GEN_NCOLS; k++) {
         kt_column_clear(&c->cols[k]);
@@ -184,16 +198,21 @@ static kt_status flush_window(job_ctx *c, kt_error *err)
         ok = ok && kt_column_reserve(&c->cols[k], n, bytes) == KT_OK;
     }
     if (!ok) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory building a batch", c->relpath);
-    for (size_t i = 0; i < c->nrows; i++) KT_TRY(put_row(c, &c->rows[i], err));
-    if (!c->file) KT_TRY(c->sink->open(c->sink->ctx, c->job, c->relpath, &c->file, err));
-    KT_TRY(c->sink->write(c->sink->ctx, c->file, c->cols, c->nrows, err));
-    for (size_t i = 0; i < c->nrows; i++) {
-        int32_t tag = c->rows[i].tag;
-        if (tag < 0) continue;
-        c->m->anomalies[tag].out_job = c->job;
-        c->m->anomalies[tag].out_row = c->written + (int64_t)i;
+    size_t slots = n == c->window ? n : c->window, row = 0;
+    for (size_t i = 0; i < slots; i++) {
+        const gen_row *r = &c->rows[i];
+        if (r->tag == HOLE) continue;
+        KT_TRY(put_row(c, r, err));
+        if (r->tag >= 0) {
+            c->m->anomalies[r->tag].out_job = c->job;
+            c->m->anomalies[r->tag].out_row = c->written + (int64_t)row;
+        }
+        row++;
     }
-    c->written += (int64_t)c->nrows;
+    if (row != n) return kt_fail(err, KT_ERR_INTERNAL, "%s: window lost rows (%zu of %zu)", c->relpath, row, n);
+    if (!c->file) KT_TRY(c->sink->open(c->sink->ctx, c->job, c->relpath, &c->file, err));
+    KT_TRY(c->sink->write(c->sink->ctx, c->file, c->cols, n, err));
+    c->written += (int64_t)n;
     c->nrows = 0;
     return KT_OK;
 }
@@ -202,8 +221,9 @@ static inline kt_status push(job_ctx *c, int64_t t, double v, size_t run, int st
                              int32_t tag, kt_error *err)
 {
     if (c->nrows == c->window) KT_TRY(flush_window(c, err));
-    c->rows[c->nrows++] = (gen_row){ .t_ms = t, .value = v, .run = (uint32_t)run,
-                                     .stream = (uint8_t)stream, .slot = (uint8_t)slot, .tag = tag };
+    if (c->nrows == 0) start_window(c);
+    c->rows[c->order[c->nrows++]] = (gen_row){ .t_ms = t, .value = v, .run = (uint32_t)run,
+                                               .stream = (uint8_t)stream, .slot = (uint8_t)slot, .tag = tag };
     return KT_OK;
 }
 
@@ -392,12 +412,13 @@ static void *worker_main(void *arg)
     c.sink = p->sink;
     c.window = p->window;
     c.rows = malloc(p->window * sizeof *c.rows);
+    c.order = p->window <= UINT32_MAX ? malloc(p->window * sizeof *c.order) : NULL;
     c.extras = malloc((p->m->nanomalies + 1) * sizeof *c.extras);
     c.rings = malloc(KT_GEN_STREAMS * sizeof *c.rings);
     for (int k = 0; k < KT_GEN_NCOLS; k++)
         kt_column_init(&c.cols[k], k == KT_GEN_COL_VALUE || k == KT_GEN_COL_RUN ? KT_DOUBLE
                                    : k == KT_GEN_COL_ROBOT ? KT_INT64 : KT_BYTES);
-    if (!c.rows || !c.extras || !c.rings) {
+    if (!c.rows || !c.order || !c.extras || !c.rings) {
         w->failed_job = 0;
         kt_fail(&w->err, KT_ERR_NOMEM, "gen: out of memory for a %zu-row window", p->window);
         atomic_store(&p->failed, true);
@@ -422,6 +443,7 @@ static void *worker_main(void *arg)
     }
     for (int k = 0; k < KT_GEN_NCOLS; k++) kt_column_free(&c.cols[k]);
     free(c.rows);
+    free(c.order);
     free(c.extras);
     free(c.rings);
     return NULL;

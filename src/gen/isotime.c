@@ -79,27 +79,35 @@ size_t kt_gen_timefmt_format(kt_gen_timefmt *f, int64_t ms, char *out)
     return put_time_of_day(out, ms - days * 86400000);
 }
 
+static const char TWO_DIGITS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* "THH:MM:SS[.f[f[f]]]Z" at out + 10, for in_day in [0, 86400000). */
 static size_t put_time_of_day(char *out, int64_t in_day)
 {
-    int secs = (int)(in_day / 1000), millis = (int)(in_day % 1000);
+    int secs = (int)(in_day / 1000), millis = (int)(in_day - (int64_t)secs * 1000);
+    int h = secs / 3600, rest = secs - h * 3600, m = rest / 60, sec = rest - m * 60;
     out[10] = 'T';
-    put2(out + 11, secs / 3600);
+    memcpy(out + 11, TWO_DIGITS + 2 * h, 2);
     out[13] = ':';
-    put2(out + 14, secs / 60 % 60);
+    memcpy(out + 14, TWO_DIGITS + 2 * m, 2);
     out[16] = ':';
-    put2(out + 17, secs % 60);
-    size_t n = 19;
-    if (millis) {
-        out[n++] = '.';
-        out[n++] = (char)('0' + millis / 100);
-        if (millis % 100) {
-            out[n++] = (char)('0' + millis / 10 % 10);
-            if (millis % 10) out[n++] = (char)('0' + millis % 10);
-        }
+    memcpy(out + 17, TWO_DIGITS + 2 * sec, 2);
+    if (!millis) {
+        out[19] = 'Z';
+        return 20;
     }
-    out[n++] = 'Z';
-    return n;
+    /* trailing zeros of the milliseconds are trimmed, as in the real source */
+    int hundreds = millis / 100, rest2 = millis - hundreds * 100;
+    out[19] = '.';
+    out[20] = (char)('0' + hundreds);
+    if (!rest2) { out[21] = 'Z'; return 22; }
+    memcpy(out + 21, TWO_DIGITS + 2 * rest2, 2);
+    if (out[22] == '0') { out[22] = 'Z'; return 23; }
+    out[23] = 'Z';
+    return 24;
 }
 
 size_t kt_gen_format_yyyymmdd(int64_t days, char out[9])

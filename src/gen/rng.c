@@ -31,13 +31,19 @@ uint64_t kt_gen_rng_next(kt_gen_rng *r)
 
 uint64_t kt_gen_rng_below(kt_gen_rng *r, uint64_t n)
 {
-    /* Rejection on the top of the range keeps every residue equally likely. */
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x;
-    do {
-        x = kt_gen_rng_next(r);
-    } while (x >= limit);
-    return x % n;
+    /* Lemire's multiply-shift with rejection: unbiased, and a division only on the rare retry
+     * path (this runs once per row in every shuffle). */
+    __extension__ typedef unsigned __int128 u128;
+    u128 m = (u128)kt_gen_rng_next(r) * n;
+    uint64_t low = (uint64_t)m;
+    if (low < n) {
+        uint64_t threshold = (0 - n) % n;
+        while (low < threshold) {
+            m = (u128)kt_gen_rng_next(r) * n;
+            low = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
 }
 
 double kt_gen_rng_range(kt_gen_rng *r, double lo, double hi)

@@ -460,6 +460,36 @@ TEST(scale_runs_are_complete_and_sequential)
     CHECK(kt_gen_build_model(&o, &m, &err) == KT_ERR_USAGE);
 }
 
+TEST(sample_without_anomalies_is_clean)
+{
+    kt_gen_options o;
+    kt_gen_options_default(&o);
+    o.anomalies = false;
+    kt_gen_model m;
+    kt_error err;
+    CHECK_OK(kt_gen_build_model(&o, &m, &err), &err);
+    CHECK(m.nanomalies == 0 && !m.has_late);
+    CHECK_EQ_INT(kt_gen_num_jobs(&m), 12);
+    CHECK(m.runs[1].flat.on);  /* a stuck sensor is part of the sample, not an anomaly */
+    kt_gen_model_free(&m);
+    kt_gen_options_default(&o);
+    CHECK_OK(kt_gen_build_model(&o, &m, &err), &err);
+    CHECK(m.nanomalies > 20 && m.has_late);
+    CHECK_EQ_INT(kt_gen_num_jobs(&m), 13);
+    /* every planned reading exists and the duplicates' copies go where the rules say */
+    for (size_t i = 0; i < m.nanomalies; i++) {
+        const kt_gen_anomaly *a = &m.anomalies[i];
+        if (a->kind == KT_GEN_A_LATE_DELIVERY) continue;
+        CHECK(a->index >= 0 && a->index < m.runs[a->run].streams[a->stream].count);
+        CHECK(a->t_ms == kt_gen_time_ms(&m.runs[a->run], a->stream, a->index));
+        if (a->original >= 0) {
+            int home = kt_gen_destination(&m, a->run, a->stream, a->slot, a->index);
+            CHECK((a->kind == KT_GEN_A_EXACT_DUPLICATE_IN_FILE) == (a->job == home));
+        }
+    }
+    kt_gen_model_free(&m);
+}
+
 TEST_MAIN_BEGIN("gen")
     RUN(ctx, iso_time_trims_trailing_zeros);
     RUN(ctx, iso_time_matches_libc_everywhere);
@@ -478,4 +508,5 @@ TEST_MAIN_BEGIN("gen")
     RUN(ctx, signals_stay_in_plausible_ranges);
     RUN(ctx, run_id_text_is_shortest_round_trip);
     RUN(ctx, scale_runs_are_complete_and_sequential);
+    RUN(ctx, sample_without_anomalies_is_clean);
 TEST_MAIN_END()
