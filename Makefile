@@ -37,6 +37,7 @@ SUPPORT_OBJ      := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 SUPPORT_OBJ_ASAN := $(TEST_SUPPORT:%.c=$(ASAN)/obj/%.o)
 
 .PHONY: all test unit-test bench fuzz fuzz-smoke demo deps clean check-layers
+.SECONDARY:
 all: $(BUILD)/kinetl
 
 $(BUILD)/obj/%.o: %.c

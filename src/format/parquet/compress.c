@@ -60,6 +60,21 @@ static kt_status gzip_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t 
         if (rc != Z_OK) break;
         if (in_before == z.avail_in && out_before == z.avail_out) break;
     }
+    if (rc == Z_OK && produced == expected) {
+        /* Output is full but the stream has not ended: is there more data than declared? */
+        uint8_t extra;
+        z.next_in = (Bytef *)src;
+        z.avail_in = n > UINT_MAX ? UINT_MAX : (uInt)n;
+        z.next_out = &extra;
+        z.avail_out = 1;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (z.avail_out == 0) {
+            inflateEnd(&z);
+            return kt_fail(err, KT_ERR_FORMAT, "GZIP page holds more than the %zu bytes its header says",
+                           expected);
+        }
+        if (rc == Z_BUF_ERROR) rc = Z_OK;
+    }
     inflateEnd(&z);
     if (rc != Z_OK && rc != Z_STREAM_END)
         return kt_fail(err, KT_ERR_FORMAT, "GZIP page is corrupt (zlib error %d)", rc);
