@@ -130,6 +130,23 @@ await check('gen/arrow_rs_reads_the_same_schema', () => {
   return null;
 });
 
+// Polars, when its native binding is installed (the lock lists nodejs-polars-linux-x64-gnu;
+// a machine without it prints SKIP, which tests/run.sh does not count either way)
+let pl = null, plError = '';
+try { pl = require('../oracle/node_modules/nodejs-polars'); } catch (e) { plError = String(e.message).split('\n')[0]; }
+if (!pl) console.log(`SKIP gen/polars_reads_the_same_schema: ${plError}`);
+else await check('gen/polars_reads_the_same_schema', () => {
+  const want = 'time:String,value:Float64,field:String,robot_id:Int64,run_uuid:Float64,sensor_type:String';
+  for (const f of walk(A).filter((x) => x.endsWith('.parquet'))) {
+    const df = pl.readParquet(f);
+    const got = df.columns.map((c) => `${c}:${String(df.getColumn(c).dtype).replace(/^DataType\((.*)\)$/, '$1')}`).join(',');
+    if (got.replaceAll('Utf8', 'String') !== want) return `${f}: ${got}`;
+    const rowsIn = manifest.files.find((x) => path.join(A, x.path) === f).rows;
+    if (df.height !== rowsIn) return `${f}: polars reads ${df.height} rows, manifest says ${rowsIn}`;
+  }
+  return null;
+});
+
 await check('gen/about_1.6_million_readings', async () => {
   const [{ n }] = await rows('select count(*)::int n from src');
   const listed = manifest.files.reduce((s, f) => s + f.rows, 0);
