@@ -173,6 +173,29 @@ await check('gen/run_ids_starts_and_durations', async () => {
     '8.910095844186657e+18']) ? null : `ids ${ids}`;
 });
 
+await check('gen/per_run_channel_counts', async () => {
+  // rows in the files = the manifest's readings minus the readings an anomaly replaced
+  const got = await rows(`select run_uuid, field || '_' || robot_id ch, count(*)::int n,
+      epoch_ms(max(ts)) - epoch_ms(min(ts)) span from clean group by all`);
+  const dupKinds = new Set(['exact_duplicate', 'exact_duplicate_in_file', 'conflicting_duplicate']);
+  for (const run of manifest.runs) {
+    const dbl = RUN_DOUBLES[RUNS.findIndex((r) => r.id === run.run_uuid)];
+    for (const [ch, readings] of Object.entries(run.readings)) {
+      const replaced = touched.filter((a) => !dupKinds.has(a.kind) && a.reading.run_uuid === run.run_uuid &&
+        `${a.reading.field}_${a.reading.robot_id}` === ch).length;
+      const g = got.find((x) => x.run_uuid === dbl && x.ch === ch);
+      const n = g ? g.n : 0;
+      if (n !== readings - replaced) return `run ${run.run_uuid} ${ch}: ${n} rows, manifest ${readings} - ${replaced}`;
+      if (!readings) continue;
+      // the counts follow from the length and the sampling period, not only from the manifest
+      const span = Number(g.span) / 1000;
+      const want = ch.startsWith('f') ? span / 0.010 + 1 : span / 0.012 + 1;
+      if (Math.abs(readings - want) > (ch.startsWith('f') ? 0.5 : 2)) return `run ${run.run_uuid} ${ch}: ${readings} readings over ${span} s`;
+    }
+  }
+  return null;
+});
+
 await check('gen/missing_and_stuck_channels', async () => {
   const ch = await rows(`select run_uuid, field || '_' || robot_id c, count(*)::int n from clean group by all`);
   const has = (i, c) => ch.some((x) => x.run_uuid === RUN_DOUBLES[i] && x.c === c);
