@@ -81,7 +81,8 @@ deps:
 	@bash scripts/deps.sh
 
 # Every test, both builds; the runner ends with "N passed, N failed".
-test: deps $(BUILD)/kinetl $(ASAN)/kinetl $(TEST_BIN) $(TEST_BIN_ASAN) check-layers
+test: deps $(BUILD)/kinetl $(ASAN)/kinetl $(TEST_BIN) $(TEST_BIN_ASAN)
+	@bash scripts/check-layers.sh
 	@KINETL=$(BUILD)/kinetl KINETL_ASAN=$(ASAN)/kinetl bash tests/run.sh \
 	    $(TEST_BIN) $(TEST_BIN_ASAN)
 
