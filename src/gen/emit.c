@@ -1,8 +1,9 @@
 /*
  * gen/emit.c — the generator's engine: a pool of threads, each taking the
  * next output file (job), walking the runs that can send rows there in
- * one-second chunks, keeping the readings routed to it, shuffling them a
- * window at a time and handing them to the sink as the six source columns.
+ * one-second chunks, keeping the readings routed to it, scattering them
+ * into a pre-shuffled window and handing each full window to the sink as
+ * the six source columns.
  */
 #include "gen/emit.h"
 

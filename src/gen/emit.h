@@ -6,10 +6,10 @@
  * Contract: job j's rows are exactly the readings whose destination is j
  * (plus the added rows the anomaly plan assigns to j), generated run by
  * run in time chunks, shuffled within windows of `window_rows` rows by a
- * PRNG seeded from (seed, job, window) — so a file's bytes never depend on
- * `threads`. Fills rows_per_job[0..njobs) and each anomaly's out_job and
- * out_row. Memory per thread: one window (32 bytes a row) plus its
- * columns, whatever the file's size.
+ * permutation drawn from (seed, job, window) — so a file's bytes never
+ * depend on `threads`. Fills rows_per_job[0..njobs) and each anomaly's
+ * out_job and out_row. Memory per thread: one window (36 bytes a row) plus
+ * its six columns, whatever the file's size; the sink adds its own.
  */
 #ifndef KT_GEN_EMIT_H
 #define KT_GEN_EMIT_H
