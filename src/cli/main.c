@@ -13,6 +13,9 @@
 static const kt_command commands[] = {
     { "gen", "generate realistic source data and its ground truth", kt_cmd_gen },
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
+    { "tables", "list the lake's Delta tables", kt_cmd_tables },
+    { "history", "show a table's commits, newest first", kt_cmd_history },
+    { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
 };
 
 static void usage(FILE *out)
