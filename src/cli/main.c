@@ -12,6 +12,7 @@
 
 static const kt_command commands[] = {
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
+    { "status", "pipeline state of the lake: files, runs, recent pipeline runs", kt_cmd_status },
 };
 
 static void usage(FILE *out)
