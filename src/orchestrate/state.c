@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -258,6 +259,33 @@ static kt_status check_version(kt_state *st, kt_error *err)
     return apply_migrations(st, err);
 }
 
+/*
+ * Switches to WAL (a no-op when the file already is). Changing the journal
+ * mode of a fresh file needs an exclusive lock for which SQLite does not
+ * call the busy handler, so processes opening a new lake together retry
+ * here, for up to the busy timeout.
+ */
+static kt_status enable_wal(kt_state *st, kt_error *err)
+{
+    int64_t deadline = kt_clock_mono_ns() + (int64_t)KT_STATE_BUSY_TIMEOUT_MS * 1000000;
+    for (int attempt = 0;; attempt++) {
+        sqlite3_stmt *stmt;
+        KT_TRY(st_prepare(st, "PRAGMA journal_mode = WAL", &stmt, err));
+        int rc = sqlite3_step(stmt);
+        const unsigned char *mode = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+        bool wal = mode && strcmp((const char *)mode, "wal") == 0;
+        sqlite3_finalize(stmt);
+        if (wal) return KT_OK;
+        if (rc == SQLITE_ROW)
+            return kt_fail(err, KT_ERR_IO, "%s: the file system refused WAL mode", st->path);
+        bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+        if (!busy || kt_clock_mono_ns() > deadline)
+            return st_fail(st, err, "cannot switch to WAL mode");
+        struct timespec pause = { 0, (attempt < 10 ? 1 : 10) * 1000000L };
+        nanosleep(&pause, NULL);
+    }
+}
+
 /* The first statement that reads the file: reports "not a database" clearly. */
 static kt_status configure(kt_state *st, kt_error *err)
 {
@@ -268,16 +296,7 @@ static kt_status configure(kt_state *st, kt_error *err)
         KT_TRY(st_prepare(st, "SELECT count(*) FROM sqlite_schema", &stmt, err));
         return st_run(st, stmt, "cannot read the database", err);
     }
-    sqlite3_stmt *stmt;
-    KT_TRY(st_prepare(st, "PRAGMA journal_mode = WAL", &stmt, err));
-    int rc = sqlite3_step(stmt);
-    const unsigned char *mode = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
-    bool wal = mode && strcmp((const char *)mode, "wal") == 0;
-    kt_status s = rc == SQLITE_ROW ? KT_OK : st_fail(st, err, "cannot switch to WAL mode");
-    sqlite3_finalize(stmt);
-    KT_TRY(s);
-    if (!wal)
-        return kt_fail(err, KT_ERR_IO, "%s: the file system refused WAL mode", st->path);
+    KT_TRY(enable_wal(st, err));
     KT_TRY(st_exec(st, "PRAGMA synchronous = FULL", "cannot set synchronous", err));
     return st_exec(st, "PRAGMA foreign_keys = ON", "cannot enable foreign keys", err);
 }

@@ -249,11 +249,16 @@ TEST(processes_opening_a_fresh_lake_at_once_all_succeed)
             char c;
             if (read(go[0], &c, 1) != 0) _exit(9); /* wait for the pipe to close */
             kt_state *st;
-            if (kt_state_open(l.dir, KT_STATE_CREATE, &st, NULL) != KT_OK) _exit(1);
+            kt_error cerr;
+            if (kt_state_open(l.dir, KT_STATE_CREATE, &st, &cerr) != KT_OK) {
+                fprintf(stderr, "child %d: %s\n", i, cerr.msg);
+                _exit(1);
+            }
             char path[32];
             snprintf(path, sizeof path, "p%d.parquet", i);
             kt_file_record f = file_rec(path, i, (uint64_t)i, KT_FILE_INGESTED);
-            kt_status s = kt_state_file_put(st, &f, NULL);
+            kt_status s = kt_state_file_put(st, &f, &cerr);
+            if (s != KT_OK) fprintf(stderr, "child %d: %s\n", i, cerr.msg);
             kt_state_close(st);
             _exit(s == KT_OK ? 0 : 2);
         }
