@@ -24,6 +24,10 @@ node -e 'const o = JSON.parse(process.argv[1]); if (o.state !== "empty" || !o.me
 
 "$KINETL" status --bogus >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q "unknown option '--bogus'" "$tmp/err" && pass usage_error || fail usage_error "rc=$rc"
+"$KINETL" --log-level loud --lake "$tmp/none" status >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q "unknown log level 'loud'" "$tmp/err" && pass bad_log_level || fail bad_log_level "rc=$rc"
+KINETL_LOG_LEVEL=debug "$KINETL" --log-level=warn --lake "$tmp/none" status >/dev/null; rc=$?
+[ $rc = 0 ] && pass log_level_accepted || fail log_level_accepted "rc=$rc"
 "$KINETL" status --help >"$tmp/help"; rc=$?
 [ $rc = 0 ] && grep -q "usage: kinetl \[--lake DIR\] status \[--json\]" "$tmp/help" && pass help || fail help "rc=$rc"
 
