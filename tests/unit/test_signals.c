@@ -26,6 +26,9 @@ static int in_child(int (*body)(kt_log *), char *log_out, size_t cap)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
+        /* A shell runs background jobs with SIGINT ignored; these tests need the defaults. */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         kt_log *log = kt_log_new(tmp, KT_LOG_INFO);
         int rc = body(log);
         kt_log_free(log);
