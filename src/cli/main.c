@@ -11,7 +11,11 @@
 #include "cli/commands.h"
 
 static const kt_command commands[] = {
+    { "gen", "generate realistic source data and its ground truth", kt_cmd_gen },
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
+    { "tables", "list the lake's Delta tables", kt_cmd_tables },
+    { "history", "show a table's commits, newest first", kt_cmd_history },
+    { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
     { "status", "pipeline state of the lake: files, runs, recent pipeline runs", kt_cmd_status },
 };
 
