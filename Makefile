@@ -109,8 +109,16 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=20 bash tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # ---- benchmarks ----
-bench: deps $(BUILD)/kinetl
-	@bash bench/run.sh
+# bench/*.c are benchmark programs linked with libkinetl.a; BENCH=name runs one.
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libkinetl.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK  $@"
+	@$(CC) $(CFLAGS_RELEASE) -o $@ $< $(BUILD)/libkinetl.a $(LDLIBS)
+
+bench: deps $(BUILD)/kinetl $(BENCH_BIN)
+	@BENCH="$(BENCH)" bash bench/run.sh
 
 demo: deps $(BUILD)/kinetl
 	@bash scripts/demo.sh

@@ -346,7 +346,7 @@ static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len
         KT_TRY(finish_page(e, err));
         e->dict_mode = false;
     }
-    if (kt_pq_plain_byte_array(&e->values, s, len) != KT_OK) return nomem(err, "buffering values");
+    if (kt_pq_plain_encode_byte_array(&e->values, s, len) != KT_OK) return nomem(err, "buffering values");
     range_add(r, s, len);
     return KT_OK;
 }
