@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   oracleRequire, parsePeerArgs, listSourceFiles, prepareOut, treeBytes, printSummary,
-  CHANNELS, FIELDS, STREAMS, MAX_GAP_US, HAMPEL_K, HAMPEL_T, HAMPEL_MIN_DEV,
+  CHANNELS, STREAMS, MAX_GAP_US, HAMPEL_K, HAMPEL_T, HAMPEL_MIN_DEV,
   POSITION_LIMIT_MM, FORCE_LIMIT_N, VELOCITY_COLUMNS, ACCEL_COLUMNS,
 } from './common.mjs';
 
@@ -23,7 +23,6 @@ const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 
 const GAP = MAX_GAP_US;
 const sqlString = (s) => `'${String(s).replaceAll("'", "''")}'`;
-const ENCODER_CH = CHANNELS.map((_, i) => i).filter((i) => i >= 6);
 
 // --- helpers that generate the repetitive parts of the SQL --------------
 
@@ -381,9 +380,11 @@ async function main() {
       (SELECT sum(num_rows) FROM parquet_file_metadata(${`[${files.map((f) => sqlString(f.path)).join(', ')}]`})) AS readings,
       (SELECT count(*) FROM raw) AS accepted, (SELECT count(*) FROM quarantine) AS quarantined,
       (SELECT count(*) FROM run_stats) AS runs, (SELECT count(*) FROM features) AS aligned_rows`);
+    const version = (await one('SELECT version() AS v')).v;
+    conn.closeSync?.();
     fs.rmSync(tmp, { recursive: true, force: true });
     printSummary({
-      peer: 'duckdb', version: (await one('SELECT version() AS v')).v, threads: args.threads, files: files.length,
+      peer: 'duckdb', version, threads: args.threads, files: files.length,
       readings: Number(counts.readings), accepted: Number(counts.accepted), quarantined: Number(counts.quarantined),
       runs: Number(counts.runs), aligned_rows: Number(counts.aligned_rows),
       wall_s: Number(process.hrtime.bigint() - started) / 1e9, steps_s: timings,
@@ -391,6 +392,7 @@ async function main() {
     });
   } finally {
     conn.closeSync?.();
+    fs.rmSync(tmp, { recursive: true, force: true }); // spill files are scratch, even after a failure
   }
 }
 

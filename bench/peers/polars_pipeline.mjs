@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import {
   oracleRequire, parsePeerArgs, listSourceFiles, prepareOut, treeBytes, printSummary,
   CHANNELS, FIELDS, STREAMS, MAX_GAP_US, HAMPEL_K, HAMPEL_T, HAMPEL_MIN_DEV,
-  POSITION_LIMIT_MM, FORCE_LIMIT_N, VELOCITY_COLUMNS, ACCEL_COLUMNS,
+  POSITION_LIMIT_MM, FORCE_LIMIT_N, VELOCITY_COLUMNS, ACCEL_COLUMNS, ENCODER_FIELDS,
 } from './common.mjs';
 
 const args = parsePeerArgs();
@@ -32,7 +32,6 @@ const GAP = MAX_GAP_US;
 const RUN = 'run_uuid';
 const BY_CHANNEL = [RUN, 'ch'];
 const BY_SEGMENT = [RUN, 'ch', 'seg'];
-const ENCODER = ['x', 'y', 'z'];
 
 // --- reading and cleaning -----------------------------------------------
 
@@ -57,7 +56,7 @@ function classify(source, lookup) {
   const timeText = col('time').str.strip();
   const f = col('field').str.strip().str.toLowerCase();
   const s = col('sensor_type').str.strip().str.toLowerCase();
-  const isEncoder = col('f').isIn(ENCODER);
+  const isEncoder = col('f').isIn(ENCODER_FIELDS);
   const reason = when(col('time').isNull().or(col('time_trim').eq(lit('')))).then(lit('null_time'))
     .when(col('ts').isNull()).then(lit('bad_time'))
     .when(col('run_id').isNull()).then(lit('null_run_uuid'))

@@ -267,6 +267,19 @@ async function main() {
       if (r4.status === 0) pass('compare_stats: distance off by 0.4 % passes');
       else fail('compare_stats: distance 0.4 %', `exit ${r4.status}: ${r4.stdout}`);
     }
+    if (hand.duckdb && gen.duckdb) {
+      // a Delta table: v0 adds the generated run_stats, v1 removes it and adds the hand one
+      const delta = path.join(tmp, 'delta_run_stats');
+      fs.mkdirSync(path.join(delta, '_delta_log'), { recursive: true });
+      fs.copyFileSync(path.join(gen.duckdb.out, 'run_stats', 'part-0.parquet'), path.join(delta, 'old%20one.parquet'.replace('%20', ' ')));
+      fs.copyFileSync(path.join(hand.duckdb.out, 'run_stats', 'part-0.parquet'), path.join(delta, 'new.parquet'));
+      const log = (v, actions) => fs.writeFileSync(path.join(delta, '_delta_log', `${String(v).padStart(20, '0')}.json`), actions.map((a) => JSON.stringify(a)).join('\n'));
+      log(0, [{ protocol: { minReaderVersion: 1, minWriterVersion: 2 } }, { add: { path: 'old%20one.parquet', size: 1, dataChange: true } }]);
+      log(1, [{ remove: { path: 'old%20one.parquet', dataChange: true } }, { add: { path: 'new.parquet', size: 1, dataChange: true } }]);
+      const r = compareStats([delta, path.join(hand.polars?.out ?? hand.duckdb.out, 'run_stats')]);
+      if (r.status === 0) pass('compare_stats: reads a Delta table through its log (removed file ignored)');
+      else fail('compare_stats: Delta table', `exit ${r.status}: ${r.stdout} ${r.stderr}`);
+    }
     const rp = spawnSync('bash', [path.join(PEERS, 'run_peer.sh'), 'duckdb', handSrc, path.join(tmp, 'rp'), '1'], { encoding: 'utf8' });
     let line = null;
     try { line = JSON.parse(rp.stdout.trim()); } catch { /* below */ }
