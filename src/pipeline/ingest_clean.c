@@ -428,6 +428,31 @@ static int classify(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const 
     return 0;
 }
 
+/* Drops the exact duplicates among acc->rows[from..len), keeping order.
+ * Prefetching a few rows ahead overlaps the cache misses of the set. */
+static kt_status drop_duplicates(kt_ingest_cleaner *c, kt_ingest_accepted *acc, size_t from,
+                                 kt_ingest_counts *counts, kt_error *err)
+{
+    enum { AHEAD = 12 };
+    kt_ingest_row *rows = acc->rows;
+    size_t out = from, n = acc->len;
+    for (size_t i = from; i < n; i++) {
+        if (i + AHEAD < n) {
+            const kt_ingest_row *p = &rows[i + AHEAD];
+            kt_dedup_prefetch(&c->dedup, p->time_us, p->value, p->run, p->robot, p->field);
+        }
+        bool fresh;
+        const kt_ingest_row r = rows[i];
+        if (kt_dedup_insert(&c->dedup, r.time_us, r.value, r.run, r.robot, r.field, &fresh) != KT_OK)
+            return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory for the duplicate set");
+        if (fresh) rows[out++] = r;
+        else counts->duplicates++;
+    }
+    counts->accepted += (int64_t)(out - from);
+    acc->len = out;
+    return KT_OK;
+}
+
 kt_status kt_ingest_clean(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const kt_column *cols,
                           size_t nrows, int64_t first_row, kt_ingest_accepted *acc, kt_ingest_rejected *rej,
                           kt_ingest_counts *counts, kt_error *err)
@@ -435,30 +460,24 @@ kt_status kt_ingest_clean(kt_ingest_cleaner *c, const kt_ingest_schema *schema, 
     KT_TRY(check_columns(schema, cols, nrows, err));
     if (accepted_reserve(acc, nrows) != KT_OK)
         return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory for %zu accepted rows", acc->len + nrows);
+    size_t from = acc->len;
     for (size_t i = 0; i < nrows; i++) {
         kt_ingest_row *row = &acc->rows[acc->len];
         verdict v;
         kt_status fail = KT_OK;
         int r = classify(c, schema, cols, i, row, &v, &fail);
         if (r == -2) return kt_fail(err, fail, "ingest: out of memory at row %" PRId64, first_row + (int64_t)i);
-        if (r < 0) {
-            if (quarantine(c, schema, cols, i, first_row + (int64_t)i, &v, rej) != KT_OK)
-                return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory quarantining row %" PRId64,
-                               first_row + (int64_t)i);
-            counts->quarantined++;
-            counts->by_reason[v.reason]++;
+        if (r == 0) {
+            acc->len++;
             continue;
         }
-        bool fresh;
-        if (kt_dedup_insert(&c->dedup, row->time_us, row->value, row->run, row->robot, row->field, &fresh) != KT_OK)
-            return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory for the duplicate set");
-        if (fresh) {
-            acc->len++;
-            counts->accepted++;
-        } else {
-            counts->duplicates++;
-        }
+        if (quarantine(c, schema, cols, i, first_row + (int64_t)i, &v, rej) != KT_OK)
+            return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory quarantining row %" PRId64,
+                           first_row + (int64_t)i);
+        counts->quarantined++;
+        counts->by_reason[v.reason]++;
     }
+    KT_TRY(drop_duplicates(c, acc, from, counts, err));
     counts->rows += (int64_t)nrows;
     return KT_OK;
 }

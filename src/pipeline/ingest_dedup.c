@@ -84,22 +84,35 @@ static bool grow(kt_dedup *d)
     return true;
 }
 
-kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
-                          uint8_t field, bool *fresh)
+static inline kt_dedup_key make_key(int64_t time_us, double value, uint32_t run, uint8_t robot, uint8_t field)
 {
     if (value == 0) value = 0.0; /* -0.0 -> +0.0 */
     kt_dedup_key k = { .time_us = time_us, .run = run, .robot = robot, .field = field };
     memcpy(&k.value_bits, &value, sizeof value);
+    return k;
+}
+
+void kt_dedup_prefetch(const kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                       uint8_t field)
+{
+    if (!d->slots) return;
+    kt_dedup_key k = make_key(time_us, value, run, robot, field);
+    __builtin_prefetch(&d->slots[key_hash(&k) & d->mask]);
+}
+
+kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                          uint8_t field, bool *fresh)
+{
+    kt_dedup_key k = make_key(time_us, value, run, robot, field);
     if (time_us == EMPTY) { /* cannot be stored; never happens for validated times */
         *fresh = true;
         return KT_OK;
     }
-    if (d->slots) {
-        kt_dedup_key *slot = probe(d->slots, d->mask, &k, key_hash(&k));
-        if (slot->time_us != EMPTY) {
-            *fresh = false;
-            return KT_OK;
-        }
+    uint64_t h = key_hash(&k);
+    kt_dedup_key *slot = d->slots ? probe(d->slots, d->mask, &k, h) : NULL;
+    if (slot && slot->time_us != EMPTY) {
+        *fresh = false;
+        return KT_OK;
     }
     /* new: make room first (grow, or start a new window when over budget) */
     if (!d->slots || (d->count + 1) * 4 > (d->mask + 1) * 3) {
@@ -109,8 +122,8 @@ kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t r
             d->count = 0;
             d->resets++;
         }
+        slot = probe(d->slots, d->mask, &k, h);
     }
-    kt_dedup_key *slot = probe(d->slots, d->mask, &k, key_hash(&k));
     *slot = k;
     d->count++;
     *fresh = true;

@@ -47,6 +47,12 @@ void kt_dedup_reset(kt_dedup *d);
 /* Bytes held by the table. */
 size_t kt_dedup_bytes(const kt_dedup *d);
 
+/* Hints that the reading will be inserted soon: loads its slot into cache
+ * (random access into a large table is the cost of dedup; callers prefetch
+ * a few rows ahead). */
+void kt_dedup_prefetch(const kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                       uint8_t field);
+
 /* *fresh = true when new. KT_ERR_NOMEM only when even the smallest table
  * cannot be allocated. */
 kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
