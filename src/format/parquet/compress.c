@@ -12,6 +12,7 @@
 #include <lz4.h>
 #include <lz4frame.h>
 #include <snappy-c.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -261,4 +262,46 @@ kt_status kt_pq_compress(kt_pq_codec codec, int level, const uint8_t *src, size_
                        kt_pq_codec_name(codec));
     }
     return kt_fail(err, KT_ERR_NOMEM, "out of memory compressing a %zu-byte page", src_len);
+}
+
+struct kt_pq_compressor {
+    kt_pq_codec codec;
+    int level;
+    ZSTD_CCtx *zstd;
+};
+
+kt_pq_compressor *kt_pq_compressor_new(kt_pq_codec codec, int level)
+{
+    kt_pq_compressor *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->codec = codec;
+    c->level = level;
+    if (codec == KT_PQ_CODEC_ZSTD && !(c->zstd = ZSTD_createCCtx())) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+kt_status kt_pq_compressor_run(kt_pq_compressor *c, const uint8_t *src, size_t src_len, kt_buf *out,
+                               kt_error *err)
+{
+    if (c->codec != KT_PQ_CODEC_ZSTD) return kt_pq_compress(c->codec, c->level, src, src_len, out, err);
+    if (src_len > INT_MAX)
+        return kt_fail(err, KT_ERR_USAGE, "page of %zu bytes is over the 2 GiB limit", src_len);
+    size_t bound = ZSTD_compressBound(src_len);
+    if (kt_buf_reserve(out, bound) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory compressing a %zu-byte page", src_len);
+    size_t got = ZSTD_compressCCtx(c->zstd, out->data + out->len, bound, src, src_len, c->level ? c->level : 1);
+    if (ZSTD_isError(got))
+        return kt_fail(err, KT_ERR_INTERNAL, "ZSTD compression failed: %s", ZSTD_getErrorName(got));
+    out->len += got;
+    return KT_OK;
+}
+
+void kt_pq_compressor_free(kt_pq_compressor *c)
+{
+    if (!c) return;
+    ZSTD_freeCCtx(c->zstd);
+    free(c);
 }

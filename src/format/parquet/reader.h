@@ -66,6 +66,9 @@ kt_status kt_pq_open(const char *path, kt_pq_reader **out, kt_error *err);
 kt_status kt_pq_open_memory(const uint8_t *data, size_t len, const char *name,
                             kt_pq_reader **out, kt_error *err);
 void kt_pq_close(kt_pq_reader *r);
+/* Bounds the memory one decoded column chunk or one page may take
+ * (0 = the default, 2 GiB); going over fails with KT_ERR_NOMEM. */
+void kt_pq_set_memory_limit(kt_pq_reader *r, size_t bytes);
 
 const char *kt_pq_path(const kt_pq_reader *r);
 int64_t kt_pq_num_rows(const kt_pq_reader *r);

@@ -77,6 +77,10 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
                             const kt_pq_write_options *opts, kt_pq_writer **out, kt_error *err);
 /* Appends nrows rows: cols[i] is field i's values (type per the table above). */
 kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrows, kt_error *err);
+/* Same, with the number of columns in cols checked against the schema
+ * (added by the writer implementation; write() passes the schema's count). */
+kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, size_t ncols,
+                                     size_t nrows, kt_error *err);
 /* Flushes, writes the footer, fsyncs and renames into place. */
 kt_status kt_pq_writer_close(kt_pq_writer *w, kt_error *err);
 /* After close: totals and per-column summaries. */

@@ -1,0 +1,87 @@
+/*
+ * format/parquet/plain_decode.c — PLAIN values: fixed-width types are one
+ * bulk copy; byte arrays are length-prefixed and copied into the column's
+ * payload after a single reservation (the payload can never be larger than
+ * the page).
+ */
+#include <string.h>
+
+#include "format/parquet/decode.h"
+
+static kt_status short_page(kt_error *err, const char *type, size_t n, size_t need, size_t len)
+{
+    return kt_fail(err, KT_ERR_FORMAT, "PLAIN %s: %zu values need %zu bytes, page has %zu",
+                   type, n, need, len);
+}
+
+kt_status kt_pq_plain_fixed(const uint8_t *src, size_t len, size_t width, void *dst, size_t n,
+                            kt_error *err)
+{
+    if (n > len / width) return short_page(err, width == 4 ? "4-byte" : "8-byte", n, n * width, len);
+    if (n) memcpy(dst, src, n * width);
+    return KT_OK;
+}
+
+kt_status kt_pq_plain_bool(const uint8_t *src, size_t len, uint8_t *dst, size_t n, kt_error *err)
+{
+    if ((n + 7) / 8 > len) return short_page(err, "BOOLEAN", n, (n + 7) / 8, len);
+    kt_pq_unpack_bools(src, dst, n);
+    return KT_OK;
+}
+
+kt_status kt_pq_plain_int96(const uint8_t *src, size_t len, int64_t *dst, size_t n, kt_error *err)
+{
+    if (n > len / 12) return short_page(err, "INT96", n, n * 12, len);
+    for (size_t i = 0; i < n; i++)
+        if (!kt_pq_int96_nanos(src + 12 * i, &dst[i]))
+            return kt_fail(err, KT_ERR_FORMAT,
+                           "INT96 value %zu is outside the int64 nanosecond range (years 1677..2262)", i);
+    return KT_OK;
+}
+
+kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out, size_t n,
+                                 kt_error *err)
+{
+    if (n > len / 4) return short_page(err, "BYTE_ARRAY", n, n * 4, len);
+    if (kt_column_reserve(out, n, len - 4 * n + KT_PQ_COPY_SLACK) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu byte-array values", n);
+    int64_t *off = out->offsets + out->len;
+    char *bytes = out->bytes;
+    int64_t end = off[0];
+    size_t p = 0;
+    /* Invariant: the bytes left cover this value's prefix and every later
+     * value's 4-byte prefix, so the payload stays within len - 4n. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t l = kt_pq_le32(src + p);
+        p += 4;
+        size_t room = len - p - 4 * (n - 1 - i);
+        if (l > room)
+            return kt_fail(err, KT_ERR_FORMAT,
+                           "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
+                           i, l, room);
+        if (l <= KT_PQ_COPY_SLACK && len - p >= KT_PQ_COPY_SLACK)
+            memcpy(bytes + end, src + p, KT_PQ_COPY_SLACK);
+        else
+            memcpy(bytes + end, src + p, l);
+        end += l;
+        off[i + 1] = end;
+        p += l;
+    }
+    out->len += n;
+    return KT_OK;
+}
+
+kt_status kt_pq_plain_flba(const uint8_t *src, size_t len, size_t type_length, kt_column *out,
+                           size_t n, kt_error *err)
+{
+    if (n > len / type_length) return short_page(err, "FIXED_LEN_BYTE_ARRAY", n, n * type_length, len);
+    size_t total = n * type_length;
+    if (kt_column_reserve(out, n, total + KT_PQ_COPY_SLACK) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu fixed-length values", n);
+    int64_t *off = out->offsets + out->len;
+    int64_t start = off[0];
+    if (total) memcpy(out->bytes + start, src, total);
+    for (size_t i = 0; i < n; i++) off[i + 1] = start + (int64_t)((i + 1) * type_length);
+    out->len += n;
+    return KT_OK;
+}

@@ -1,0 +1,177 @@
+/*
+ * format/parquet/rle_decode.c — the RLE / bit-packed hybrid (dictionary
+ * indices, definition levels, v2 booleans) and the deprecated MSB-first
+ * BIT_PACKED levels.
+ *
+ * A hybrid stream is a sequence of runs: an RLE run repeats one value, a
+ * bit-packed run holds groups of 8 packed values. The last bit-packed run
+ * may be cut short by the writer: only the bytes for the values actually
+ * needed are required.
+ */
+#include <string.h>
+
+#include "format/parquet/decode.h"
+
+typedef struct run {
+    bool packed;
+    uint64_t count;         /* values in the run */
+    uint32_t value;         /* RLE runs */
+    size_t data_bytes;      /* packed runs: bytes present for the run */
+} run;
+
+static kt_status truncated(kt_error *err, size_t done, size_t n)
+{
+    return kt_fail(err, KT_ERR_FORMAT, "RLE/bit-packed data ends after %zu of %zu values", done, n);
+}
+
+/* Reads a run header at src[*pos]; advances *pos past the header and, for
+ * RLE runs, the repeated value. */
+static kt_status next_run(const uint8_t *src, size_t len, size_t *pos, int width, run *r,
+                          size_t done, size_t n, kt_error *err)
+{
+    uint64_t header = 0;
+    size_t p = *pos;
+    for (int shift = 0;; shift += 7) {
+        if (p >= len) return truncated(err, done, n);
+        if (shift > 28) return kt_fail(err, KT_ERR_FORMAT, "RLE run header varint is too long");
+        uint8_t b = src[p++];
+        header |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+    }
+    if (header & 1) {
+        r->packed = true;
+        r->count = (header >> 1) * 8;
+        uint64_t bytes = (header >> 1) * (uint64_t)width;
+        r->data_bytes = bytes < len - p ? (size_t)bytes : len - p;
+    } else {
+        r->packed = false;
+        r->count = header >> 1;
+        size_t value_bytes = ((size_t)width + 7) / 8;
+        if (value_bytes > len - p) return truncated(err, done, n);
+        uint32_t v = 0;
+        for (size_t i = 0; i < value_bytes; i++) v |= (uint32_t)src[p + i] << (8 * i);
+        p += value_bytes;
+        if (width < 32 && v >> width)
+            return kt_fail(err, KT_ERR_FORMAT, "RLE run value %u does not fit in %d bits", v, width);
+        r->value = v;
+    }
+    *pos = p;
+    return KT_OK;
+}
+
+/* Values a packed run can deliver from the bytes present. */
+static size_t packed_available(const run *r, int width)
+{
+    if (width == 0) return r->count;
+    uint64_t fit = (uint64_t)r->data_bytes * 8 / (uint64_t)width;
+    return fit < r->count ? (size_t)fit : (size_t)r->count;
+}
+
+kt_status kt_pq_rle_decode32(const uint8_t *src, size_t len, int width, uint32_t *dst, size_t n,
+                             kt_error *err)
+{
+    if (width < 0 || width > 32)
+        return kt_fail(err, KT_ERR_FORMAT, "RLE bit width %d is out of range (0..32)", width);
+    size_t pos = 0, done = 0;
+    while (done < n) {
+        run r;
+        KT_TRY(next_run(src, len, &pos, width, &r, done, n, err));
+        size_t want = n - done;
+        if (r.packed) {
+            size_t take = r.count < want ? (size_t)r.count : want;
+            if (packed_available(&r, width) < take) return truncated(err, done, n);
+            kt_pq_unpack32(src + pos, r.data_bytes, width, dst + done, take);
+            pos += r.data_bytes;
+            done += take;
+        } else {
+            size_t take = r.count < want ? (size_t)r.count : want;
+            uint32_t v = r.value, *d = dst + done;
+            for (size_t i = 0; i < take; i++) d[i] = v;
+            done += take;
+        }
+    }
+    return KT_OK;
+}
+
+/* Bit i of b into byte i of the result. */
+static inline uint64_t spread_bits(uint64_t b)
+{
+    b = (b | b << 28) & 0x0000000F0000000Full;
+    b = (b | b << 14) & 0x0003000300030003ull;
+    b = (b | b << 7) & 0x0101010101010101ull;
+    return b;
+}
+
+void kt_pq_unpack_bools(const uint8_t *src, uint8_t *dst, size_t n)
+{
+    size_t full = n / 8;
+    for (size_t i = 0; i < full; i++) {
+        uint64_t v = spread_bits(src[i]);
+        memcpy(dst + i * 8, &v, 8);
+    }
+    for (size_t i = full * 8; i < n; i++) dst[i] = (uint8_t)(src[i / 8] >> (i % 8) & 1);
+}
+
+static void unpack_narrow(const uint8_t *src, size_t len, int width, uint8_t *dst, size_t n)
+{
+    if (width == 1) {
+        kt_pq_unpack_bools(src, dst, n);
+        return;
+    }
+    uint32_t tmp[256];
+    size_t done = 0;
+    while (done < n) {
+        size_t take = n - done < 256 ? n - done : 256;
+        size_t byte = done / 8 * (size_t)width;   /* done is a multiple of 8 here */
+        kt_pq_unpack32(src + byte, len - byte, width, tmp, take);
+        for (size_t i = 0; i < take; i++) dst[done + i] = (uint8_t)tmp[i];
+        done += take;
+    }
+}
+
+kt_status kt_pq_rle_decode8(const uint8_t *src, size_t len, int width, uint8_t *dst, size_t n,
+                            kt_error *err)
+{
+    if (width < 0 || width > 8)
+        return kt_fail(err, KT_ERR_FORMAT, "RLE bit width %d is out of range (0..8)", width);
+    size_t pos = 0, done = 0;
+    while (done < n) {
+        run r;
+        KT_TRY(next_run(src, len, &pos, width, &r, done, n, err));
+        size_t want = n - done;
+        size_t take = r.count < want ? (size_t)r.count : want;
+        if (r.packed) {
+            if (packed_available(&r, width) < take) return truncated(err, done, n);
+            if (width == 0)
+                memset(dst + done, 0, take);
+            else
+                unpack_narrow(src + pos, r.data_bytes, width, dst + done, take);
+            pos += r.data_bytes;
+        } else {
+            memset(dst + done, (int)r.value, take);
+        }
+        done += take;
+    }
+    return KT_OK;
+}
+
+kt_status kt_pq_bit_packed_levels(const uint8_t *src, size_t len, int width, uint8_t *dst,
+                                  size_t n, size_t *consumed, kt_error *err)
+{
+    if (width < 0 || width > 8)
+        return kt_fail(err, KT_ERR_FORMAT, "BIT_PACKED level width %d is out of range", width);
+    uint64_t bits = (uint64_t)n * (uint64_t)width;
+    size_t bytes = (size_t)((bits + 7) / 8);
+    if (bytes > len)
+        return kt_fail(err, KT_ERR_FORMAT, "BIT_PACKED levels need %zu bytes, page has %zu", bytes, len);
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = 0;
+        for (int b = 0; b < width; b++) {
+            size_t bit = i * (size_t)width + (size_t)b;
+            v = v << 1 | (unsigned)(src[bit / 8] >> (7 - bit % 8) & 1);
+        }
+        dst[i] = (uint8_t)v;
+    }
+    *consumed = bytes;
+    return KT_OK;
+}
