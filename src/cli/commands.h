@@ -22,5 +22,6 @@ typedef struct kt_command {
 } kt_command;
 
 int kt_cmd_parquet(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_ingest(const kt_cli_globals *g, int argc, char **argv);
 
 #endif

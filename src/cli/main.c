@@ -12,6 +12,7 @@
 
 static const kt_command commands[] = {
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
+    { "ingest", "ingest new source files into raw and quarantine, exactly once", kt_cmd_ingest },
 };
 
 static void usage(FILE *out)

@@ -25,9 +25,11 @@ struct kt_ingest_cleaner {
     kt_dict runs;
     kt_name_cache fields, sensors;
     kt_dedup dedup;
-    /* last run id seen: numeric bits, or text */
+    /* numeric run ids seen in this file: bits -> run index, direct-mapped
+     * (rows of several runs interleave; each distinct id is formatted once) */
+    struct { uint64_t bits; uint32_t run; bool used; } run_cache[64];
+    /* last text run id seen */
     bool last_run_valid;
-    uint64_t last_run_bits;
     char last_run_text[KT_RUN_ID_MAX];
     size_t last_run_len;
     uint32_t last_run_idx;
@@ -105,6 +107,7 @@ void kt_ingest_cleaner_begin_file(kt_ingest_cleaner *c)
     kt_dict_clear(&c->runs);
     kt_dedup_reset(&c->dedup);
     c->last_run_valid = false;
+    memset(c->run_cache, 0, sizeof c->run_cache);
 }
 
 size_t kt_ingest_cleaner_num_runs(const kt_ingest_cleaner *c) { return kt_dict_count(&c->runs); }
@@ -152,14 +155,14 @@ static int parse_time(const kt_ingest_source_column *sc, const kt_column *col, s
         size_t n;
         const char *s = kt_column_bytes_at(col, i, &n);
         bool blank;
-        if (kt_time_parse_iso(s, n, us, &blank, &why)) return 0;
+        if (kt_ingest_parse_time(s, n, us, &blank, &why)) return 0;
         if (blank) return reject(v, KT_REASON_NULL_TIME, "time is empty");
         char q[64];
         quote(s, n, q);
         return reject(v, KT_REASON_BAD_TIME, "time \"%s\": %s", q, why);
     }
     int64_t raw = KT_COL_I64(col)[i];
-    if (kt_time_from_unit(raw, sc->unit, us, &why)) return 0;
+    if (kt_ingest_time_from_unit(raw, sc->unit, us, &why)) return 0;
     return reject(v, KT_REASON_BAD_TIME, "timestamp %" PRId64 " (%s): %s", raw,
                   sc->unit == KT_PQ_UNIT_MILLIS ? "ms" : sc->unit == KT_PQ_UNIT_MICROS ? "us" : "ns", why);
 }
@@ -210,8 +213,9 @@ static int parse_run(kt_ingest_cleaner *c, const kt_ingest_source_column *sc, co
     } else {
         memcpy(&bits, (const char *)col->values + i * 8, sizeof bits); /* INT64 or DOUBLE */
     }
-    if (c->last_run_valid && c->last_run_len == SIZE_MAX && bits == c->last_run_bits) {
-        *run = c->last_run_idx;
+    size_t slot = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 58);
+    if (c->run_cache[slot].used && c->run_cache[slot].bits == bits) {
+        *run = c->run_cache[slot].run;
         return 1;
     }
     if (sc->type == KT_DOUBLE || sc->type == KT_FLOAT) {
@@ -231,8 +235,10 @@ static int parse_run(kt_ingest_cleaner *c, const kt_ingest_source_column *sc, co
         len = kt_run_id_from_int64(x, id);
     }
     if ((*fail = intern_run(c, id, len, run)) != KT_OK) return -2;
-    c->last_run_bits = bits;
-    c->last_run_len = SIZE_MAX; /* marks the cache as numeric */
+    c->last_run_valid = false; /* the text cache is for text columns only */
+    c->run_cache[slot].bits = bits;
+    c->run_cache[slot].run = *run;
+    c->run_cache[slot].used = true;
     return 1;
 }
 
@@ -364,8 +370,8 @@ static kt_status render(kt_ingest_cleaner *c, kt_column *out, const kt_ingest_so
     case KT_INT64: {
         int64_t x = KT_COL_I64(col)[i];
         int64_t us;
-        if (sc->is_timestamp && kt_time_from_unit(x, sc->unit, &us, NULL)) {
-            n = kt_time_format_us(us, text);
+        if (sc->is_timestamp && kt_ingest_time_from_unit(x, sc->unit, &us, NULL)) {
+            n = kt_ingest_format_time(us, text);
         } else if (sc->is_timestamp) {
             const char *unit = sc->unit == KT_PQ_UNIT_MILLIS ? "ms" : sc->unit == KT_PQ_UNIT_MICROS ? "us" : "ns";
             n = (size_t)snprintf(text, sizeof text, "%" PRId64 " %s since 1970", x, unit);

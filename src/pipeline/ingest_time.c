@@ -34,7 +34,7 @@ static int days_in_month(int64_t y, int m)
 }
 
 /* Shift the year to start in March so the leap day is last; eras of 400 years. */
-int64_t kt_days_from_civil(int64_t year, int month, int day)
+int64_t kt_ingest_days_from_civil(int64_t year, int month, int day)
 {
     int64_t y = year - (month <= 2);
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -118,7 +118,7 @@ static bool in_range(int64_t us, const char **why)
     return true;
 }
 
-bool kt_time_parse_iso(const char *s, size_t n, int64_t *us, bool *blank, const char **why)
+bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, const char **why)
 {
     *blank = false;
     while (n > 0 && is_blank(s[n - 1])) n--;
@@ -150,13 +150,13 @@ bool kt_time_parse_iso(const char *s, size_t n, int64_t *us, bool *blank, const 
     }
     if (!parse_zone(s, n, &i, &offset_s, why)) return false;
     if (i != n) return fail(why, "unexpected text after the zone");
-    int64_t days = kt_days_from_civil(year, month, day);
+    int64_t days = kt_ingest_days_from_civil(year, month, day);
     int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
     *us = secs * US_PER_S + frac_us;
     return in_range(*us, why);
 }
 
-bool kt_time_from_unit(int64_t v, kt_pq_time_unit unit, int64_t *us, const char **why)
+bool kt_ingest_time_from_unit(int64_t v, kt_pq_time_unit unit, int64_t *us, const char **why)
 {
     switch (unit) {
     case KT_PQ_UNIT_MILLIS:
@@ -184,7 +184,7 @@ static void put2(char *p, int v)
     p[1] = (char)('0' + v % 10);
 }
 
-size_t kt_time_format_us(int64_t us, char out[32])
+size_t kt_ingest_format_time(int64_t us, char out[32])
 {
     if (us < KT_TIME_MIN_US || us > KT_TIME_MAX_US) return 0;
     int64_t days = us / US_PER_DAY, rem = us % US_PER_DAY;

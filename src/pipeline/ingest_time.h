@@ -13,11 +13,11 @@
  *    always adds to the second), so ordering is never inverted.
  *  - The result, after the zone, must lie in KT_TIME_MIN_US..KT_TIME_MAX_US
  *    (run_readings.h); otherwise the text is bad.
- *  - kt_time_parse_iso returns true and sets *us, or false and sets *why
+ *  - kt_ingest_parse_time returns true and sets *us, or false and sets *why
  *    to a static phrase ("month 13 out of range") for the quarantine detail.
  *    A blank text (empty or only blanks) is reported via *blank so callers
  *    can class it as null_time rather than bad_time.
- *  - kt_time_from_unit converts a TIMESTAMP value in ms/µs/ns (INT96 comes
+ *  - kt_ingest_time_from_unit converts a TIMESTAMP value in ms/µs/ns (INT96 comes
  *    as ns) with floor division and the same range check.
  * Pure functions, no allocation, thread-safe.
  */
@@ -30,15 +30,15 @@
 
 #include "format/parquet/metadata.h"
 
-bool kt_time_parse_iso(const char *s, size_t n, int64_t *us, bool *blank, const char **why);
+bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, const char **why);
 
-bool kt_time_from_unit(int64_t v, kt_pq_time_unit unit, int64_t *us, const char **why);
+bool kt_ingest_time_from_unit(int64_t v, kt_pq_time_unit unit, int64_t *us, const char **why);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
-int64_t kt_days_from_civil(int64_t year, int month, int day);
+int64_t kt_ingest_days_from_civil(int64_t year, int month, int day);
 
 /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" (27 chars + NUL) of a µs timestamp within
  * the supported range; returns the length, 0 when out of range. */
-size_t kt_time_format_us(int64_t us, char out[32]);
+size_t kt_ingest_format_time(int64_t us, char out[32]);
 
 #endif

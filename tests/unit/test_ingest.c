@@ -41,7 +41,7 @@ static bool parse(const char *s, int64_t *us)
 {
     bool blank;
     const char *why;
-    return kt_time_parse_iso(s, strlen(s), us, &blank, &why);
+    return kt_ingest_parse_time(s, strlen(s), us, &blank, &why);
 }
 
 TEST(time_real_source_formats)
@@ -130,14 +130,14 @@ TEST(time_rejects_malformed_text_with_a_reason)
         int64_t us;
         bool blank = true;
         const char *why = NULL;
-        CHECK_MSG(!kt_time_parse_iso(bad[i], strlen(bad[i]), &us, &blank, &why), "accepted %s", bad[i]);
+        CHECK_MSG(!kt_ingest_parse_time(bad[i], strlen(bad[i]), &us, &blank, &why), "accepted %s", bad[i]);
         CHECK_MSG(!blank && why && *why, "%s: blank or no reason", bad[i]);
     }
     int64_t us;
     bool blank = false;
     const char *why;
-    CHECK(!kt_time_parse_iso("   ", 3, &us, &blank, &why) && blank);
-    CHECK(!kt_time_parse_iso("", 0, &us, &blank, &why) && blank);
+    CHECK(!kt_ingest_parse_time("   ", 3, &us, &blank, &why) && blank);
+    CHECK(!kt_ingest_parse_time("", 0, &us, &blank, &why) && blank);
 }
 
 TEST(time_random_against_timegm)
@@ -167,7 +167,7 @@ TEST(time_random_against_timegm)
         int64_t us;
         bool blank;
         const char *why = "";
-        bool ok = kt_time_parse_iso(text, strlen(text), &us, &blank, &why);
+        bool ok = kt_ingest_parse_time(text, strlen(text), &us, &blank, &why);
         bool in = want >= KT_TIME_MIN_US && want <= KT_TIME_MAX_US;
         CHECK_MSG(ok == in, "%s: ok=%d in=%d (%s)", text, ok, in, why);
         if (ok) CHECK_MSG(us == want, "%s -> %" PRId64 ", timegm says %" PRId64, text, us, want);
@@ -178,41 +178,41 @@ TEST(time_units_floor_and_range)
 {
     int64_t us;
     const char *why;
-    CHECK(kt_time_from_unit(1669236000444LL, KT_PQ_UNIT_MILLIS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(1669236000444LL, KT_PQ_UNIT_MILLIS, &us, &why));
     CHECK_EQ_INT(us, 1669236000444000LL);
-    CHECK(kt_time_from_unit(1669236000444123LL, KT_PQ_UNIT_MICROS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(1669236000444123LL, KT_PQ_UNIT_MICROS, &us, &why));
     CHECK_EQ_INT(us, 1669236000444123LL);
-    CHECK(kt_time_from_unit(1669236000444123999LL, KT_PQ_UNIT_NANOS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(1669236000444123999LL, KT_PQ_UNIT_NANOS, &us, &why));
     CHECK_EQ_INT(us, 1669236000444123LL);
-    CHECK(kt_time_from_unit(-1, KT_PQ_UNIT_NANOS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(-1, KT_PQ_UNIT_NANOS, &us, &why));
     CHECK_EQ_INT(us, -1);
-    CHECK(kt_time_from_unit(-1000, KT_PQ_UNIT_NANOS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(-1000, KT_PQ_UNIT_NANOS, &us, &why));
     CHECK_EQ_INT(us, -1);
-    CHECK(kt_time_from_unit(-1001, KT_PQ_UNIT_NANOS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(-1001, KT_PQ_UNIT_NANOS, &us, &why));
     CHECK_EQ_INT(us, -2);
-    CHECK(kt_time_from_unit(INT64_MIN, KT_PQ_UNIT_NANOS, &us, &why)); /* 1677: in range */
-    CHECK(!kt_time_from_unit(INT64_MAX, KT_PQ_UNIT_MILLIS, &us, &why));
-    CHECK(!kt_time_from_unit(INT64_MIN, KT_PQ_UNIT_MICROS, &us, &why));
-    CHECK(!kt_time_from_unit(KT_TIME_MAX_US / 1000 + 1, KT_PQ_UNIT_MILLIS, &us, &why));
+    CHECK(kt_ingest_time_from_unit(INT64_MIN, KT_PQ_UNIT_NANOS, &us, &why)); /* 1677: in range */
+    CHECK(!kt_ingest_time_from_unit(INT64_MAX, KT_PQ_UNIT_MILLIS, &us, &why));
+    CHECK(!kt_ingest_time_from_unit(INT64_MIN, KT_PQ_UNIT_MICROS, &us, &why));
+    CHECK(!kt_ingest_time_from_unit(KT_TIME_MAX_US / 1000 + 1, KT_PQ_UNIT_MILLIS, &us, &why));
 }
 
 TEST(time_format_round_trips)
 {
     char text[32];
-    CHECK_EQ_INT(kt_time_format_us(0, text), 27);
+    CHECK_EQ_INT(kt_ingest_format_time(0, text), 27);
     CHECK_EQ_STR(text, "1970-01-01T00:00:00.000000Z");
-    kt_time_format_us(-1, text);
+    kt_ingest_format_time(-1, text);
     CHECK_EQ_STR(text, "1969-12-31T23:59:59.999999Z");
-    kt_time_format_us(KT_TIME_MIN_US, text);
+    kt_ingest_format_time(KT_TIME_MIN_US, text);
     CHECK_EQ_STR(text, "0001-01-01T00:00:00.000000Z");
-    CHECK_EQ_INT(kt_time_format_us(KT_TIME_MAX_US + 1, text), 0);
+    CHECK_EQ_INT(kt_ingest_format_time(KT_TIME_MAX_US + 1, text), 0);
     for (int i = 0; i < 10000; i++) {
         int64_t us = KT_TIME_MIN_US + (int64_t)(rnd() % (uint64_t)(KT_TIME_MAX_US - KT_TIME_MIN_US));
-        size_t n = kt_time_format_us(us, text);
+        size_t n = kt_ingest_format_time(us, text);
         int64_t back;
         bool blank;
         const char *why;
-        CHECK(n == 27 && kt_time_parse_iso(text, n, &back, &blank, &why));
+        CHECK(n == 27 && kt_ingest_parse_time(text, n, &back, &blank, &why));
         CHECK_MSG(back == us, "%s", text);
     }
 }

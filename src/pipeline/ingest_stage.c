@@ -1,0 +1,304 @@
+/*
+ * pipeline/ingest_stage.c — per-partition row buffers with a "committed"
+ * watermark (rows of finished source files) so a failing source file can
+ * be cut off, flushing of finished rows through the Delta transaction,
+ * and spill files for source files too large to hold.
+ */
+#include "pipeline/ingest_stage.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/dict.h"
+#include "format/parquet/writer.h"
+
+#define DEFAULT_MEMORY_LIMIT ((size_t)64 << 20)
+#define PATH_CAP 4096
+
+typedef struct part {
+    char *value;        /* NULL: unpartitioned */
+    kt_column *cols;
+    size_t committed;   /* rows [0, committed) belong to finished source files */
+    int64_t written;    /* rows handed to the txn */
+} part;
+
+typedef struct spill {
+    char *rel;          /* relative to the table dir */
+    size_t part;
+    int64_t rows;
+} spill;
+
+struct kt_ingest_stage {
+    kt_delta_txn *txn;
+    char *table_dir;
+    kt_pq_field *pq;    /* non-partition fields */
+    kt_type *types;
+    size_t ncols;
+    bool partitioned;
+    part *parts;
+    size_t nparts, parts_cap;
+    kt_dict index;      /* partition value -> part */
+    spill *spills;      /* of the current source file */
+    size_t nspills, spills_cap;
+    kt_ingest_stage_options o;
+    int64_t files, rows;
+};
+
+static kt_pq_wtype writer_type(kt_delta_type t)
+{
+    switch (t) {
+    case KT_DELTA_STRING: return KT_PQ_W_STRING;
+    case KT_DELTA_INTEGER: return KT_PQ_W_INT32;
+    case KT_DELTA_DOUBLE: return KT_PQ_W_DOUBLE;
+    case KT_DELTA_BOOLEAN: return KT_PQ_W_BOOL;
+    case KT_DELTA_TIMESTAMP: return KT_PQ_W_TIMESTAMP_US;
+    default: return KT_PQ_W_INT64;
+    }
+}
+
+kt_status kt_ingest_stage_new(kt_delta_txn *txn, const char *table_dir, const kt_delta_field *fields,
+                              size_t nfields, int partition, const kt_ingest_stage_options *opts,
+                              kt_ingest_stage **out, kt_error *err)
+{
+    kt_ingest_stage *s = calloc(1, sizeof *s);
+    if (!s) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    s->txn = txn;
+    s->partitioned = partition >= 0;
+    s->table_dir = strdup(table_dir);
+    s->pq = calloc(nfields, sizeof *s->pq);
+    s->types = calloc(nfields, sizeof *s->types);
+    kt_dict_init(&s->index);
+    if (opts) s->o = *opts;
+    if (!s->o.memory_limit) s->o.memory_limit = DEFAULT_MEMORY_LIMIT;
+    if (!s->table_dir || !s->pq || !s->types) {
+        kt_ingest_stage_free(s);
+        return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    }
+    for (size_t i = 0; i < nfields; i++) {
+        if ((int)i == partition) continue;
+        s->pq[s->ncols] = (kt_pq_field){ fields[i].name, writer_type(fields[i].type), fields[i].nullable };
+        s->types[s->ncols] = kt_delta_type_column(fields[i].type);
+        s->ncols++;
+    }
+    *out = s;
+    return KT_OK;
+}
+
+static void free_cols(kt_column *cols, size_t n)
+{
+    if (!cols) return;
+    for (size_t i = 0; i < n; i++) kt_column_free(&cols[i]);
+    free(cols);
+}
+
+static kt_column *new_cols(const kt_ingest_stage *s)
+{
+    kt_column *cols = calloc(s->ncols, sizeof *cols);
+    for (size_t i = 0; cols && i < s->ncols; i++) kt_column_init(&cols[i], s->types[i]);
+    return cols;
+}
+
+static void drop_spills(kt_ingest_stage *s)
+{
+    for (size_t i = 0; i < s->nspills; i++) {
+        char abs[PATH_CAP];
+        snprintf(abs, sizeof abs, "%s/%s", s->table_dir, s->spills[i].rel);
+        unlink(abs);
+        free(s->spills[i].rel);
+    }
+    s->nspills = 0;
+}
+
+void kt_ingest_stage_free(kt_ingest_stage *s)
+{
+    if (!s) return;
+    drop_spills(s);
+    for (size_t i = 0; i < s->nparts; i++) {
+        free(s->parts[i].value);
+        free_cols(s->parts[i].cols, s->ncols);
+    }
+    free(s->parts);
+    free(s->spills);
+    kt_dict_free(&s->index);
+    free(s->pq);
+    free(s->types);
+    free(s->table_dir);
+    free(s);
+}
+
+kt_status kt_ingest_stage_buffer(kt_ingest_stage *s, const char *value, size_t len, kt_column **cols,
+                                 kt_error *err)
+{
+    if (!s->partitioned) value = "", len = 0;
+    int32_t id;
+    if (kt_dict_intern(&s->index, value, len, &id) != KT_OK) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    if ((size_t)id == s->nparts) {
+        if (s->nparts == s->parts_cap) {
+            size_t cap = s->parts_cap ? s->parts_cap * 2 : 16;
+            part *p = realloc(s->parts, cap * sizeof *p);
+            if (!p) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+            s->parts = p;
+            s->parts_cap = cap;
+        }
+        part *p = &s->parts[s->nparts];
+        memset(p, 0, sizeof *p);
+        if (s->partitioned && !(p->value = strndup(value, len)))
+            return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+        s->nparts++;
+    }
+    part *p = &s->parts[id];
+    if (!p->cols && !(p->cols = new_cols(s))) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    *cols = p->cols;
+    return KT_OK;
+}
+
+static size_t cols_bytes(const kt_column *cols, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; cols && i < n; i++) {
+        const kt_column *c = &cols[i];
+        total += c->cap * (c->type == KT_BYTES ? sizeof(int64_t) : kt_type_width(c->type));
+        total += c->bytes_cap + (c->valid ? c->cap : 0);
+    }
+    return total;
+}
+
+size_t kt_ingest_stage_bytes(const kt_ingest_stage *s)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->nparts; i++) total += cols_bytes(s->parts[i].cols, s->ncols);
+    return total;
+}
+
+size_t kt_ingest_stage_num_partitions(const kt_ingest_stage *s) { return s->nparts; }
+
+const char *kt_ingest_stage_partition(const kt_ingest_stage *s, size_t i, int64_t *rows)
+{
+    *rows = s->parts[i].written;
+    return s->parts[i].value;
+}
+
+int64_t kt_ingest_stage_files(const kt_ingest_stage *s) { return s->files; }
+int64_t kt_ingest_stage_rows(const kt_ingest_stage *s) { return s->rows; }
+
+static size_t rows_of(const part *p) { return p->cols ? p->cols[0].len : 0; }
+
+/* Writes rows [0, committed) of a part as one data file of the txn, keeps the rest. */
+static kt_status flush_committed(kt_ingest_stage *s, part *p, kt_error *err)
+{
+    if (!p->committed) return KT_OK;
+    const char *pv[1] = { p->value };
+    KT_TRY(kt_delta_txn_write_partition(s->txn, s->partitioned ? pv : NULL, p->cols, s->ncols, p->committed, err));
+    s->files++;
+    s->rows += (int64_t)p->committed;
+    p->written += (int64_t)p->committed;
+    size_t len = rows_of(p);
+    kt_column *rest = NULL;
+    if (len > p->committed) {
+        if (!(rest = new_cols(s))) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+        for (size_t c = 0; c < s->ncols; c++)
+            for (size_t r = p->committed; r < len; r++)
+                if (kt_column_push_from(&rest[c], &p->cols[c], r) != KT_OK) {
+                    free_cols(rest, s->ncols);
+                    return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+                }
+    }
+    free_cols(p->cols, s->ncols);
+    p->cols = rest;
+    p->committed = 0;
+    return KT_OK;
+}
+
+/* Writes all rows of a part (the current source file's) to a complete file, added at file_done. */
+static kt_status spill_part(kt_ingest_stage *s, size_t index, kt_error *err)
+{
+    part *p = &s->parts[index];
+    size_t n = rows_of(p);
+    if (!n) return KT_OK;
+    if (s->nspills == s->spills_cap) {
+        size_t cap = s->spills_cap ? s->spills_cap * 2 : 16;
+        spill *sp = realloc(s->spills, cap * sizeof *sp);
+        if (!sp) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+        s->spills = sp;
+        s->spills_cap = cap;
+    }
+    char rel[PATH_CAP], abs[PATH_CAP + 1024];
+    const char *pv[1] = { p->value };
+    KT_TRY(kt_delta_txn_new_file_path(s->txn, s->partitioned ? pv : NULL, rel, sizeof rel, err));
+    snprintf(abs, sizeof abs, "%s/%s", s->table_dir, rel);
+    kt_pq_write_options o;
+    kt_pq_write_options_default(&o);
+    o.no_fsync = s->o.no_fsync;
+    kt_pq_writer *w;
+    KT_TRY(kt_pq_writer_open(abs, s->pq, s->ncols, &o, &w, err));
+    kt_status st = kt_pq_writer_write(w, p->cols, n, err);
+    if (st == KT_OK) st = kt_pq_writer_close(w, err);
+    kt_pq_writer_free(w);
+    if (st != KT_OK) return st;
+    s->spills[s->nspills] = (spill){ .rel = strdup(rel), .part = index, .rows = (int64_t)n };
+    if (!s->spills[s->nspills].rel) {
+        unlink(abs);
+        return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    }
+    s->nspills++;
+    free_cols(p->cols, s->ncols);
+    p->cols = NULL;
+    return KT_OK;
+}
+
+kt_status kt_ingest_stage_check(kt_ingest_stage *s, kt_error *err)
+{
+    if (kt_ingest_stage_bytes(s) <= s->o.memory_limit) return KT_OK;
+    for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
+    if (kt_ingest_stage_bytes(s) <= s->o.memory_limit / 2) return KT_OK;
+    for (size_t i = 0; i < s->nparts; i++) KT_TRY(spill_part(s, i, err));
+    return KT_OK;
+}
+
+kt_status kt_ingest_stage_file_done(kt_ingest_stage *s, kt_error *err)
+{
+    /* from the end, so the list always holds exactly the files the txn does not own yet */
+    while (s->nspills > 0) {
+        spill *sp = &s->spills[s->nspills - 1];
+        const char *pv[1] = { s->parts[sp->part].value };
+        char stats[64];
+        snprintf(stats, sizeof stats, "{\"numRecords\":%" PRId64 "}", sp->rows);
+        KT_TRY(kt_delta_txn_add_file(s->txn, sp->rel, s->partitioned ? pv : NULL, stats, err));
+        s->files++;
+        s->rows += sp->rows;
+        s->parts[sp->part].written += sp->rows;
+        free(sp->rel);
+        s->nspills--;
+    }
+    for (size_t i = 0; i < s->nparts; i++) s->parts[i].committed = rows_of(&s->parts[i]);
+    return KT_OK;
+}
+
+static void truncate_col(kt_column *c, size_t n)
+{
+    if (n >= c->len) return;
+    c->len = n;
+    if (c->valid) {
+        size_t nulls = 0;
+        for (size_t i = 0; i < n; i++) nulls += !c->valid[i];
+        c->null_count = nulls;
+    }
+}
+
+void kt_ingest_stage_file_abort(kt_ingest_stage *s)
+{
+    drop_spills(s);
+    for (size_t i = 0; i < s->nparts; i++) {
+        part *p = &s->parts[i];
+        for (size_t c = 0; p->cols && c < s->ncols; c++) truncate_col(&p->cols[c], p->committed);
+    }
+}
+
+kt_status kt_ingest_stage_finish(kt_ingest_stage *s, kt_error *err)
+{
+    for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
+    return KT_OK;
+}
