@@ -82,7 +82,7 @@ static kt_file_record record_of(const candidate *c, const kt_ingest_result *r, i
         rec.status = KT_FILE_INGESTED;
         rec.rows_accepted = r->stats.counts.accepted;
         rec.rows_rejected = r->stats.counts.quarantined;
-        rec.rows_duplicate = r->stats.counts.duplicates;
+        rec.rows_duplicate = r->stats.counts.duplicates > 0 ? r->stats.counts.duplicates : 0;
         rec.ingested_at_us = now;
     }
     return rec;
@@ -151,7 +151,8 @@ static kt_status run_batch(const char *lake, kt_state *st, const kt_ingest_step_
     }
     for (size_t i = 0; i < n; i++)
         files[i] = (kt_ingest_source){ .path = cands[i].src->path, .source_file = cands[i].src->rel,
-                                       .hash = cands[i].hash, .size = cands[i].src->size };
+                                       .hash = cands[i].hash, .size = cands[i].src->size,
+                                       .count_if_already = !cands[i].known };
     int64_t started = wall_us();
     kt_ingest_summary sum;
     kt_status s = kt_ingest_batch(lake, &o->ingest, files, n, results, &sum, err);

@@ -43,6 +43,7 @@ typedef struct kt_ingest_source {
     const char *source_file; /* lineage name stored in the tables (e.g. relative to --source) */
     uint64_t hash;           /* xxh3-64 of the content (core/hash.h) */
     int64_t size;            /* bytes */
+    bool count_if_already;   /* ALREADY: read the footer for rows (and so duplicates) */
 } kt_ingest_source;
 
 typedef enum kt_ingest_outcome {
@@ -56,7 +57,8 @@ const char *kt_ingest_outcome_name(kt_ingest_outcome o); /* "ingested" "already"
 typedef struct kt_ingest_result {
     kt_ingest_outcome outcome;
     bool completed;              /* INGESTED: only its raw part was missing (an earlier crash) */
-    kt_ingest_file_stats stats;  /* ALREADY: counts.accepted / quarantined from the marks, rows = -1 */
+    kt_ingest_file_stats stats;  /* ALREADY: counts.accepted / quarantined from the marks; rows and
+                                    duplicates from the footer with count_if_already, else -1 */
     int64_t raw_version;         /* commit holding its raw rows; -1 unknown (ALREADY) or none */
     int64_t quarantine_version;  /* likewise for quarantine */
     char error[KT_ERROR_MSG_MAX];/* FAILED: the one-line reason */
@@ -68,8 +70,10 @@ typedef struct kt_ingest_options {
     bool no_fsync;        /* tests and scratch lakes only */
     int max_attempts;     /* batches lost to concurrent ingests; 0 = 5 */
     int64_t now_us;       /* quarantine.ingested_at; 0 = the clock */
-    /* Called after each file is read (progress, tests that crash on purpose). */
+    /* Called after each file is read, and after each table commit (table
+     * "quarantine" or "raw"): progress, and tests that crash on purpose. */
     void (*on_file)(void *ctx, size_t index, const kt_ingest_result *r);
+    void (*on_commit)(void *ctx, const char *table, int64_t version);
     void *ctx;
 } kt_ingest_options;
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/dict.h"
+#include "format/parquet/reader.h"
 #include "pipeline/ingest_tables.h"
 
 const char *kt_ingest_outcome_name(kt_ingest_outcome o)
@@ -68,6 +69,24 @@ static kt_status attempt_open(const kt_ingest_tables *t, const kt_ingest_options
                                -1, &so, &a->stage_q, err));
     return kt_ingest_stage_new(a->txn_r, kt_delta_dir(t->raw), kt_ingest_raw_fields(), KT_RAW_FIELDS,
                                KT_RAW_RUN_UUID, &so, &a->stage_r, err);
+}
+
+/* A file both tables hold: counts from its marks, rows from its footer when asked. */
+static void already(const kt_ingest_source *src, int64_t accepted, int64_t quarantined, kt_ingest_result *r)
+{
+    r->outcome = KT_INGEST_ALREADY;
+    r->stats.counts.rows = -1;
+    r->stats.counts.duplicates = -1;
+    r->stats.counts.accepted = accepted;
+    r->stats.counts.quarantined = quarantined;
+    kt_pq_reader *rd;
+    if (!src->count_if_already || kt_pq_open(src->path, &rd, NULL) != KT_OK) return;
+    int64_t rows = kt_pq_num_rows(rd);
+    kt_pq_close(rd);
+    if (rows >= accepted + quarantined) {
+        r->stats.counts.rows = rows;
+        r->stats.counts.duplicates = rows - accepted - quarantined;
+    }
 }
 
 static void fail_file(kt_ingest_result *r, const kt_error *e)
@@ -195,10 +214,7 @@ static kt_status run_attempt(const kt_ingest_tables *t, const kt_ingest_options 
             r->stats.counts.rows = -1;
             snprintf(r->error, sizeof r->error, "same content as another file of this batch");
         } else if (has_q && has_r) {
-            r->outcome = KT_INGEST_ALREADY;
-            r->stats.counts.rows = -1;
-            r->stats.counts.accepted = vr;
-            r->stats.counts.quarantined = vq;
+            already(&files[i], vr, vq, r);
         } else {
             st = ingest_one(cleaner, &a, &files[i], !has_q, !has_r, vq, ingested_at, r, err);
         }
@@ -207,8 +223,14 @@ static kt_status run_attempt(const kt_ingest_tables *t, const kt_ingest_options 
     if (st == KT_OK) st = kt_ingest_stage_finish(a.stage_q, err);
     if (st == KT_OK) st = kt_ingest_stage_finish(a.stage_r, err);
     int64_t vq = -1, vr = -1;
-    if (st == KT_OK && a.marks_q) st = kt_delta_txn_commit(a.txn_q, &vq, err);
-    if (st == KT_OK && a.marks_r) st = kt_delta_txn_commit(a.txn_r, &vr, err);
+    if (st == KT_OK && a.marks_q) {
+        st = kt_delta_txn_commit(a.txn_q, &vq, err);
+        if (st == KT_OK && o->on_commit) o->on_commit(o->ctx, KT_INGEST_QUARANTINE_TABLE, vq);
+    }
+    if (st == KT_OK && a.marks_r) {
+        st = kt_delta_txn_commit(a.txn_r, &vr, err);
+        if (st == KT_OK && o->on_commit) o->on_commit(o->ctx, KT_INGEST_RAW_TABLE, vr);
+    }
     if (st == KT_OK) {
         memset(sum, 0, sizeof *sum);
         sum->quarantine_version = vq;

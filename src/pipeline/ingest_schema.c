@@ -122,9 +122,14 @@ kt_status kt_ingest_schema_resolve(const kt_pq_column_info *columns, int ncolumn
             .unit = c->unit,
         };
     }
+    char missing[128] = "";
     for (int r = 0; r < KT_ROLES; r++)
-        if (found[r] < 0)
-            return kt_fail(err, KT_ERR_FORMAT, "%s: no column named %s (required: time, value, field, robot_id, "
-                           "run_uuid, sensor_type)", file, ROLE_NAMES[r]);
+        if (found[r] < 0) {
+            size_t used = strlen(missing);
+            snprintf(missing + used, sizeof missing - used, "%s%s", used ? ", " : "", ROLE_NAMES[r]);
+        }
+    if (missing[0])
+        return kt_fail(err, KT_ERR_FORMAT, "%s: no column named %s (required: time, value, field, robot_id, "
+                       "run_uuid, sensor_type)", file, missing);
     return KT_OK;
 }
