@@ -34,6 +34,7 @@ struct kt_ingest_cleaner {
     size_t last_run_len;
     uint32_t last_run_idx;
     kt_buf text; /* scratch for quarantine text */
+    kt_ingest_time_cache dates;
 };
 
 /* ---- outputs ---------------------------------------------------------- */
@@ -147,7 +148,8 @@ static void quote(const char *s, size_t n, char out[64])
     out[k] = 0;
 }
 
-static int parse_time(const kt_ingest_source_column *sc, const kt_column *col, size_t i, int64_t *us, verdict *v)
+static int parse_time(kt_ingest_time_cache *dates, const kt_ingest_source_column *sc, const kt_column *col, size_t i,
+                      int64_t *us, verdict *v)
 {
     if (!kt_column_is_valid(col, i)) return reject(v, KT_REASON_NULL_TIME, "time is null");
     const char *why = NULL;
@@ -155,7 +157,7 @@ static int parse_time(const kt_ingest_source_column *sc, const kt_column *col, s
         size_t n;
         const char *s = kt_column_bytes_at(col, i, &n);
         bool blank;
-        if (kt_ingest_parse_time(s, n, us, &blank, &why)) return 0;
+        if (kt_ingest_parse_time_cached(dates, s, n, us, &blank, &why)) return 0;
         if (blank) return reject(v, KT_REASON_NULL_TIME, "time is empty");
         char q[64];
         quote(s, n, q);
@@ -422,7 +424,7 @@ static int classify(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const 
                     kt_ingest_row *row, verdict *v, kt_status *fail)
 {
     const kt_ingest_source_column *sc = schema->role;
-    if (parse_time(&sc[KT_ROLE_TIME], &cols[KT_ROLE_TIME], i, &row->time_us, v) < 0) return -1;
+    if (parse_time(&c->dates, &sc[KT_ROLE_TIME], &cols[KT_ROLE_TIME], i, &row->time_us, v) < 0) return -1;
     int r = parse_run(c, &sc[KT_ROLE_RUN], &cols[KT_ROLE_RUN], i, &row->run, v, fail);
     if (r < 0) return r;
     if (parse_robot(&sc[KT_ROLE_ROBOT], &cols[KT_ROLE_ROBOT], i, &row->robot, v) < 0) return -1;

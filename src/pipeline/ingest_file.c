@@ -25,6 +25,7 @@ typedef struct file_ctx {
     kt_ingest_rejected rej;
     kt_column cols[KT_ROLES];
     kt_column **run_cols;    /* stage buffer by cleaner run index, per row group */
+    size_t *run_rows;        /* accepted rows by run index, per row group */
     size_t run_cols_cap;
 } file_ctx;
 
@@ -33,34 +34,58 @@ static kt_status out_of_memory(kt_error *err, const char *source_file)
     return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory staging rows", source_file);
 }
 
+/* Appends a string to a column whose rows and bytes were reserved. */
+static inline void put_text(kt_column *c, const char *s, size_t n)
+{
+    int64_t at = c->offsets[c->len];
+    memcpy(c->bytes + at, s, n);
+    c->offsets[++c->len] = at + (int64_t)n;
+}
+
+static const char *const SENSOR_OF[KT_FIELD_COUNT] = { "load_cell", "load_cell", "load_cell",
+                                                        "encoder", "encoder", "encoder" };
+
+/* Accepted rows into the raw stage: rows are counted per run first so each
+ * partition's buffers are reserved once, then filled without checks. */
 static kt_status stage_raw(file_ctx *f, kt_error *err)
 {
     size_t nruns = kt_ingest_cleaner_num_runs(f->cleaner);
     if (nruns > f->run_cols_cap) {
         kt_column **p = realloc(f->run_cols, nruns * sizeof *p);
-        if (!p) return out_of_memory(err, f->source_file);
-        f->run_cols = p;
+        size_t *n = realloc(f->run_rows, nruns * sizeof *n);
+        if (p) f->run_cols = p;
+        if (n) f->run_rows = n;
+        if (!p || !n) return out_of_memory(err, f->source_file);
         f->run_cols_cap = nruns;
     }
-    for (size_t i = 0; i < nruns; i++) f->run_cols[i] = NULL;
+    memset(f->run_rows, 0, nruns * sizeof *f->run_rows);
+    for (size_t i = 0; i < f->acc.len; i++) f->run_rows[f->acc.rows[i].run]++;
     size_t src_len = strlen(f->source_file);
-    for (size_t i = 0; i < f->acc.len; i++) {
-        const kt_ingest_row *r = &f->acc.rows[i];
-        kt_column *c = f->run_cols[r->run];
-        if (!c) {
-            size_t len;
-            const char *id = kt_ingest_cleaner_run(f->cleaner, r->run, &len);
-            KT_TRY(kt_ingest_stage_buffer(f->out->raw, id, len, &c, err));
-            f->run_cols[r->run] = c;
-        }
-        const char *field = kt_field_name((kt_field)r->field);
-        const char *sensor = kt_sensor_name(kt_field_sensor((kt_field)r->field));
-        if (kt_column_push_i64(&c[R_TIME], r->time_us) != KT_OK || kt_column_push_i32(&c[R_ROBOT], r->robot) != KT_OK ||
-            kt_column_push_bytes(&c[R_SENSOR], sensor, strlen(sensor)) != KT_OK ||
-            kt_column_push_bytes(&c[R_FIELD], field, strlen(field)) != KT_OK ||
-            kt_column_push_double(&c[R_VALUE], r->value) != KT_OK ||
-            kt_column_push_bytes(&c[R_SOURCE], f->source_file, src_len) != KT_OK)
+    for (size_t r = 0; r < nruns; r++) {
+        f->run_cols[r] = NULL;
+        size_t n = f->run_rows[r];
+        if (!n) continue;
+        size_t len;
+        const char *id = kt_ingest_cleaner_run(f->cleaner, (uint32_t)r, &len);
+        kt_column *c;
+        KT_TRY(kt_ingest_stage_buffer(f->out->raw, id, len, &c, err));
+        if (kt_column_reserve(&c[R_TIME], n, 0) != KT_OK || kt_column_reserve(&c[R_ROBOT], n, 0) != KT_OK ||
+            kt_column_reserve(&c[R_SENSOR], n, n * 9) != KT_OK || kt_column_reserve(&c[R_FIELD], n, n * 2) != KT_OK ||
+            kt_column_reserve(&c[R_VALUE], n, 0) != KT_OK || kt_column_reserve(&c[R_SOURCE], n, n * src_len) != KT_OK)
             return out_of_memory(err, f->source_file);
+        f->run_cols[r] = c;
+    }
+    for (size_t i = 0; i < f->acc.len; i++) {
+        const kt_ingest_row *row = &f->acc.rows[i];
+        kt_column *c = f->run_cols[row->run];
+        const char *field = kt_field_name((kt_field)row->field);
+        const char *sensor = SENSOR_OF[row->field];
+        KT_COL_I64(&c[R_TIME])[c[R_TIME].len++] = row->time_us;
+        KT_COL_I32(&c[R_ROBOT])[c[R_ROBOT].len++] = row->robot;
+        KT_COL_DOUBLE(&c[R_VALUE])[c[R_VALUE].len++] = row->value;
+        put_text(&c[R_SENSOR], sensor, row->field >= KT_FIELD_X ? 7 : 9);
+        put_text(&c[R_FIELD], field, row->field >= KT_FIELD_X ? 1 : 2);
+        put_text(&c[R_SOURCE], f->source_file, src_len);
     }
     return kt_ingest_stage_check(f->out->raw, err);
 }
@@ -166,5 +191,6 @@ kt_status kt_ingest_read_file(kt_ingest_cleaner *c, const char *path, const char
     kt_ingest_rejected_free(&f.rej);
     for (int k = 0; k < KT_ROLES; k++) kt_column_free(&f.cols[k]);
     free(f.run_cols);
+    free(f.run_rows);
     return st;
 }

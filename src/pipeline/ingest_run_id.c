@@ -16,16 +16,23 @@ static size_t non_finite(double v, char out[40])
     return (size_t)snprintf(out, 40, isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
 }
 
-/* Fewest significant digits whose "%.*e" text reads back as v. */
-static size_t shortest_e(double v, char out[40])
+/* Fewest significant digits (1..max) whose "%.*e" text reads back as v.
+ * Reading back is monotonic in the digit count (p digits round-trip, so do
+ * p + 1), so a binary search needs ~5 conversions instead of up to 17. */
+static size_t shortest_digits(double v, char out[40], int max, bool as_float)
 {
-    int len = 0;
-    for (int p = 1; p <= 17; p++) {
-        len = snprintf(out, 40, "%.*e", p - 1, v);
-        if (strtod(out, NULL) == v) break;
+    int lo = 1, hi = max;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(out, 40, "%.*e", mid - 1, v);
+        bool back = as_float ? strtof(out, NULL) == (float)v : strtod(out, NULL) == v;
+        if (back) hi = mid;
+        else lo = mid + 1;
     }
-    return (size_t)len;
+    return (size_t)snprintf(out, 40, "%.*e", lo - 1, v);
 }
+
+static size_t shortest_e(double v, char out[40]) { return shortest_digits(v, out, 17, false); }
 
 /* The shortest digits in plain notation when the exponent is moderate,
  * scientific otherwise: 12345.5, 0.001, -75000, 7.58229308099147e+18. */
@@ -42,15 +49,7 @@ static size_t natural(double v, char out[40], size_t (*digits_e)(double, char *)
     return (size_t)snprintf(out, 40, "%.*f", decimals > 0 ? decimals : 0, v);
 }
 
-static size_t shortest_e_float(double v, char *out)
-{
-    int len = 0;
-    for (int p = 1; p <= 9; p++) {
-        len = snprintf(out, 40, "%.*e", p - 1, v);
-        if (strtof(out, NULL) == (float)v) break;
-    }
-    return (size_t)len;
-}
+static size_t shortest_e_float(double v, char *out) { return shortest_digits(v, out, 9, true); }
 
 static size_t shortest_e_double(double v, char *out) { return shortest_e(v, out); }
 

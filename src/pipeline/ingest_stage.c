@@ -155,7 +155,21 @@ kt_status kt_ingest_stage_buffer(kt_ingest_stage *s, const char *value, size_t l
     return KT_OK;
 }
 
-static size_t cols_bytes(const kt_column *cols, size_t n)
+/* Bytes of row data held (what the budget limits). */
+static size_t cols_used(const kt_column *cols, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; cols && i < n; i++) {
+        const kt_column *c = &cols[i];
+        if (c->type == KT_BYTES) total += c->len * sizeof(int64_t) + (c->offsets ? (size_t)c->offsets[c->len] : 0);
+        else total += c->len * kt_type_width(c->type);
+        if (c->valid) total += c->len;
+    }
+    return total;
+}
+
+/* Bytes allocated (buffers keep their capacity between flushes). */
+static size_t cols_reserved(const kt_column *cols, size_t n)
 {
     size_t total = 0;
     for (size_t i = 0; cols && i < n; i++) {
@@ -169,7 +183,14 @@ static size_t cols_bytes(const kt_column *cols, size_t n)
 size_t kt_ingest_stage_bytes(const kt_ingest_stage *s)
 {
     size_t total = 0;
-    for (size_t i = 0; i < s->nparts; i++) total += cols_bytes(s->parts[i].cols, s->ncols);
+    for (size_t i = 0; i < s->nparts; i++) total += cols_reserved(s->parts[i].cols, s->ncols);
+    return total;
+}
+
+static size_t stage_used(const kt_ingest_stage *s)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->nparts; i++) total += cols_used(s->parts[i].cols, s->ncols);
     return total;
 }
 
@@ -186,6 +207,27 @@ int64_t kt_ingest_stage_rows(const kt_ingest_stage *s) { return s->rows; }
 
 static size_t rows_of(const part *p) { return p->cols ? p->cols[0].len : 0; }
 
+/* Removes rows [0, k) of a column, keeping its memory. */
+static void drop_prefix(kt_column *c, size_t k)
+{
+    size_t rest = c->len - k;
+    if (c->type == KT_BYTES) {
+        int64_t base = c->offsets[k];
+        memmove(c->bytes, c->bytes + base, (size_t)(c->offsets[c->len] - base));
+        for (size_t i = 0; i <= rest; i++) c->offsets[i] = c->offsets[k + i] - base;
+    } else {
+        size_t w = kt_type_width(c->type);
+        memmove(c->values, (char *)c->values + k * w, rest * w);
+    }
+    if (c->valid) {
+        memmove(c->valid, c->valid + k, rest);
+        size_t nulls = 0;
+        for (size_t i = 0; i < rest; i++) nulls += !c->valid[i];
+        c->null_count = nulls;
+    }
+    c->len = rest;
+}
+
 /* Writes rows [0, committed) of a part as one data file of the txn, keeps the rest. */
 static kt_status flush_committed(kt_ingest_stage *s, part *p, kt_error *err)
 {
@@ -195,21 +237,22 @@ static kt_status flush_committed(kt_ingest_stage *s, part *p, kt_error *err)
     s->files++;
     s->rows += (int64_t)p->committed;
     p->written += (int64_t)p->committed;
-    size_t len = rows_of(p);
-    kt_column *rest = NULL;
-    if (len > p->committed) {
-        if (!(rest = new_cols(s))) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
-        for (size_t c = 0; c < s->ncols; c++)
-            for (size_t r = p->committed; r < len; r++)
-                if (kt_column_push_from(&rest[c], &p->cols[c], r) != KT_OK) {
-                    free_cols(rest, s->ncols);
-                    return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
-                }
-    }
-    free_cols(p->cols, s->ncols);
-    p->cols = rest;
+    for (size_t c = 0; c < s->ncols; c++) drop_prefix(&p->cols[c], p->committed);
     p->committed = 0;
     return KT_OK;
+}
+
+/* Gives memory back when buffers hold far more capacity than rows. */
+static void trim_capacity(kt_ingest_stage *s)
+{
+    if (kt_ingest_stage_bytes(s) <= 2 * s->o.memory_limit) return;
+    for (size_t i = 0; i < s->nparts; i++) {
+        part *p = &s->parts[i];
+        if (p->cols && rows_of(p) == 0) {
+            free_cols(p->cols, s->ncols);
+            p->cols = NULL;
+        }
+    }
 }
 
 /* Writes all rows of a part (the current source file's) to a complete file, added at file_done. */
@@ -244,17 +287,17 @@ static kt_status spill_part(kt_ingest_stage *s, size_t index, kt_error *err)
         return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
     }
     s->nspills++;
-    free_cols(p->cols, s->ncols);
-    p->cols = NULL;
+    for (size_t c = 0; c < s->ncols; c++) kt_column_clear(&p->cols[c]);
     return KT_OK;
 }
 
 kt_status kt_ingest_stage_check(kt_ingest_stage *s, kt_error *err)
 {
-    if (kt_ingest_stage_bytes(s) <= s->o.memory_limit) return KT_OK;
+    if (stage_used(s) <= s->o.memory_limit) return KT_OK;
     for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
-    if (kt_ingest_stage_bytes(s) <= s->o.memory_limit / 2) return KT_OK;
-    for (size_t i = 0; i < s->nparts; i++) KT_TRY(spill_part(s, i, err));
+    if (stage_used(s) > s->o.memory_limit / 2)
+        for (size_t i = 0; i < s->nparts; i++) KT_TRY(spill_part(s, i, err));
+    trim_capacity(s);
     return KT_OK;
 }
 
@@ -274,6 +317,10 @@ kt_status kt_ingest_stage_file_done(kt_ingest_stage *s, kt_error *err)
         s->nspills--;
     }
     for (size_t i = 0; i < s->nparts; i++) s->parts[i].committed = rows_of(&s->parts[i]);
+    /* at a file boundary everything is committed: flushing costs no copies */
+    if (stage_used(s) > s->o.memory_limit)
+        for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
+    trim_capacity(s);
     return KT_OK;
 }
 

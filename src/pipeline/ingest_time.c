@@ -5,6 +5,8 @@
  */
 #include "pipeline/ingest_time.h"
 
+#include <string.h>
+
 #include "pipeline/run_readings.h"
 
 #define US_PER_S 1000000LL
@@ -118,7 +120,19 @@ static bool in_range(int64_t us, const char **why)
     return true;
 }
 
-bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, const char **why)
+/* Days of the date at s[0..10), validated; false with *why when invalid. */
+static bool parse_date(const char *s, int64_t *days, const char **why)
+{
+    int year = digits(s, 4), month = digits(s + 5, 2), day = digits(s + 8, 2);
+    if (year < 0 || month < 0 || day < 0 || s[4] != '-' || s[7] != '-') return fail(why, "date is not YYYY-MM-DD");
+    if (year < 1) return fail(why, "year 0000 out of range");
+    if (month < 1 || month > 12) return fail(why, "month out of range");
+    if (day < 1 || day > days_in_month(year, month)) return fail(why, "day out of range for the month");
+    *days = kt_ingest_days_from_civil(year, month, day);
+    return true;
+}
+
+static bool parse(kt_ingest_time_cache *cache, const char *s, size_t n, int64_t *us, bool *blank, const char **why)
 {
     *blank = false;
     while (n > 0 && is_blank(s[n - 1])) n--;
@@ -128,17 +142,22 @@ bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, con
         return fail(why, "empty");
     }
     if (n < 19) return fail(why, "too short for YYYY-MM-DDTHH:MM:SS");
-    int year = digits(s, 4), month = digits(s + 5, 2), day = digits(s + 8, 2);
-    if (year < 0 || month < 0 || day < 0 || s[4] != '-' || s[7] != '-')
-        return fail(why, "date is not YYYY-MM-DD");
+    int64_t days;
+    if (cache && cache->valid && memcmp(cache->date, s, 10) == 0) {
+        days = cache->days;
+    } else {
+        if (!parse_date(s, &days, why)) return false;
+        if (cache) {
+            memcpy(cache->date, s, 10);
+            cache->days = days;
+            cache->valid = 1;
+        }
+    }
     char sep = s[10];
     if (sep != 'T' && sep != 't' && sep != ' ') return fail(why, "date and time not separated by T or a space");
     int hour = digits(s + 11, 2), minute = digits(s + 14, 2), second = digits(s + 17, 2);
     if (hour < 0 || minute < 0 || second < 0 || s[13] != ':' || s[16] != ':')
         return fail(why, "time of day is not HH:MM:SS");
-    if (year < 1) return fail(why, "year 0000 out of range");
-    if (month < 1 || month > 12) return fail(why, "month out of range");
-    if (day < 1 || day > days_in_month(year, month)) return fail(why, "day out of range for the month");
     if (hour > 23) return fail(why, "hour out of range");
     if (minute > 59) return fail(why, "minute out of range");
     if (second > 59) return fail(why, "second out of range");
@@ -150,10 +169,20 @@ bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, con
     }
     if (!parse_zone(s, n, &i, &offset_s, why)) return false;
     if (i != n) return fail(why, "unexpected text after the zone");
-    int64_t days = kt_ingest_days_from_civil(year, month, day);
     int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
     *us = secs * US_PER_S + frac_us;
     return in_range(*us, why);
+}
+
+bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, const char **why)
+{
+    return parse(NULL, s, n, us, blank, why);
+}
+
+bool kt_ingest_parse_time_cached(kt_ingest_time_cache *cache, const char *s, size_t n, int64_t *us, bool *blank,
+                                 const char **why)
+{
+    return parse(cache, s, n, us, blank, why);
 }
 
 bool kt_ingest_time_from_unit(int64_t v, kt_pq_time_unit unit, int64_t *us, const char **why)

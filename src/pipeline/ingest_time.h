@@ -32,6 +32,18 @@
 
 bool kt_ingest_parse_time(const char *s, size_t n, int64_t *us, bool *blank, const char **why);
 
+/* The same, remembering the last valid date ("YYYY-MM-DD") and its day
+ * number: rows of a file share a handful of dates, and the calendar check
+ * and arithmetic are the costly part. Results are identical. */
+typedef struct kt_ingest_time_cache {
+    char date[10];
+    int64_t days;
+    int valid;
+} kt_ingest_time_cache;
+
+bool kt_ingest_parse_time_cached(kt_ingest_time_cache *cache, const char *s, size_t n, int64_t *us, bool *blank,
+                                 const char **why);
+
 bool kt_ingest_time_from_unit(int64_t v, kt_pq_time_unit unit, int64_t *us, const char **why);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */

@@ -142,6 +142,7 @@ TEST(time_rejects_malformed_text_with_a_reason)
 
 TEST(time_random_against_timegm)
 {
+    kt_ingest_time_cache cache = { .valid = 0 };
     for (int i = 0; i < 20000; i++) {
         int year = 1 + (int)(rnd() % 9999), mon = 1 + (int)(rnd() % 12), day = 1 + (int)(rnd() % 28);
         int h = (int)(rnd() % 24), m = (int)(rnd() % 60), s = (int)(rnd() % 60);
@@ -171,6 +172,15 @@ TEST(time_random_against_timegm)
         bool in = want >= KT_TIME_MIN_US && want <= KT_TIME_MAX_US;
         CHECK_MSG(ok == in, "%s: ok=%d in=%d (%s)", text, ok, in, why);
         if (ok) CHECK_MSG(us == want, "%s -> %" PRId64 ", timegm says %" PRId64, text, us, want);
+        /* the date cache gives the same answers, also right after another day or a bad date */
+        int64_t cached_us = 0;
+        bool cached_ok = kt_ingest_parse_time_cached(&cache, text, strlen(text), &cached_us, &blank, &why);
+        CHECK(cached_ok == ok && (!ok || cached_us == us));
+        if (i % 7 == 0) {
+            char bad[64];
+            snprintf(bad, sizeof bad, "%04d-02-30T00:00:00Z", year);
+            CHECK(!kt_ingest_parse_time_cached(&cache, bad, strlen(bad), &cached_us, &blank, &why));
+        }
     }
 }
 
