@@ -142,7 +142,7 @@ function readPageHeader(buf, pos) {
 
 // Walks the pages of a column chunk; returns { dataPages, dictPages, values, encodings } or throws.
 function walkChunk(buf, start, totalCompressed) {
-  let p = start, dataPages = 0, dictPages = 0, values = 0;
+  let p = start, dataPages = 0, dictPages = 0, values = 0, pageNulls = 0;
   const encodings = new Set();
   while (p < start + totalCompressed) {
     const h = readPageHeader(buf, p);
@@ -153,12 +153,14 @@ function walkChunk(buf, start, totalCompressed) {
       dataPages++;
       values += h.data[1];
       encodings.add(h.data[2]);
+      if (!h.data[5] || h.data[5][3] === undefined) throw new Error(`data page ${dataPages} has no null_count statistic`);
+      pageNulls += h.data[5][3];
       if (h.data[3] !== 3) throw new Error(`definition level encoding ${h.data[3]} is not RLE`);
     } else throw new Error(`unexpected page type ${h.type}`);
     p += h.size + h.compressed;
   }
   if (p !== start + totalCompressed) throw new Error(`pages end at ${p}, chunk at ${start + totalCompressed}`);
-  return { dataPages, dictPages, values, encodings };
+  return { dataPages, dictPages, values, encodings, pageNulls };
 }
 
 // ---- run the generator ----
@@ -259,6 +261,7 @@ async function duckdbChecks() {
         const where = `row group ${m.row_group_id} column ${m.path_in_schema}`;
         if (w.values !== Number(m.num_values)) return `${where}: pages hold ${w.values} values, metadata says ${m.num_values}`;
         if (w.dictPages !== (m.dictionary_page_offset === null ? 0 : 1)) return `${where}: ${w.dictPages} dictionary pages`;
+        if (w.pageNulls !== Number(m.stats_null_count)) return `${where}: page null counts add up to ${w.pageNulls}, chunk says ${m.stats_null_count}`;
         if (f.pages && ['i32', 'i64', 'd', 'ts', 'u'].includes(m.path_in_schema) && w.dataPages < 2) return `${where}: only ${w.dataPages} data page(s) with page_bytes=4096`;
         // The fallback column must switch from RLE_DICTIONARY (8) to PLAIN (0) pages.
         if (f.fallback && m.path_in_schema === 'u' && !(w.encodings.has(8) && w.encodings.has(0))) return `${where}: no dictionary-then-PLAIN fallback (page encodings ${[...w.encodings]})`;

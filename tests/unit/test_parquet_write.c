@@ -243,6 +243,21 @@ TEST(rle_run_and_mixed_runs)
     kt_buf_free(&b);
 }
 
+TEST(long_literal_runs_split_at_63_groups)
+{
+    uint8_t v[1000];
+    for (int i = 0; i < 1000; i++) v[i] = (uint8_t)(i & 1);
+    kt_buf b;
+    kt_buf_init(&b);
+    CHECK_OK(kt_pq_rle_encode_u8(v, 1000, 1, &b), NULL);
+    /* 504 values = 63 groups (header 63 << 1 | 1 = 0x7f), then 496 = 62 groups (0x7d). */
+    CHECK_EQ_INT(b.len, 1 + 63 + 1 + 62);
+    CHECK_EQ_INT(b.data[0], 0x7f);
+    CHECK_EQ_INT(b.data[1], 0xaa);   /* 0,1,0,1,... LSB first */
+    CHECK_EQ_INT(b.data[64], 0x7d);
+    kt_buf_free(&b);
+}
+
 TEST(levels_encode_as_byte_values)
 {
     const uint8_t levels[10] = { 1, 1, 0, 1, 1, 1, 1, 1, 1, 1 };
@@ -847,6 +862,7 @@ TEST_MAIN_BEGIN("parquet_write")
     RUN(ctx, file_meta_bytes_with_timestamp_leaf);
     RUN(ctx, bitpacked_example_from_encodings_md);
     RUN(ctx, rle_run_and_mixed_runs);
+    RUN(ctx, long_literal_runs_split_at_63_groups);
     RUN(ctx, levels_encode_as_byte_values);
     RUN(ctx, hybrid_roundtrips_every_width);
     RUN(ctx, booleans_bitpack_lsb_first);

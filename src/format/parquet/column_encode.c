@@ -283,8 +283,8 @@ static kt_status append_fixed(kt_pq_col_enc *e, const kt_column *col, size_t sta
             record_levels(e, valid ? valid + start : NULL, rows);
         }
         size_t old = e->values.len, appended;
-        if (kt_pq_plain_fixed(src + start * e->width, valid ? valid + start : NULL, rows, e->width,
-                              &e->values, &appended) != KT_OK)
+        if (kt_pq_plain_encode_fixed(src + start * e->width, valid ? valid + start : NULL, rows,
+                                     e->width, &e->values, &appended) != KT_OK)
             return nomem(err, "buffering values");
         update_fixed_stats(&e->page_stats, e->o.type, e->values.data + old, appended);
         kt_pq_stats_add_nulls(&e->page_stats, rows - appended);
@@ -346,7 +346,7 @@ static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len
         KT_TRY(finish_page(e, err));
         e->dict_mode = false;
     }
-    if (kt_pq_plain_byte_array(&e->values, s, len) != KT_OK) return nomem(err, "buffering values");
+    if (kt_pq_plain_encode_byte_array(&e->values, s, len) != KT_OK) return nomem(err, "buffering values");
     range_add(r, s, len);
     return KT_OK;
 }

@@ -109,7 +109,7 @@ static kt_status add_entry(kt_pq_dict_enc *e, const char *s, size_t len, uint64_
         e->entries = p;
         e->cap = cap;
     }
-    KT_TRY(kt_pq_plain_byte_array(&e->plain, s, len));
+    KT_TRY(kt_pq_plain_encode_byte_array(&e->plain, s, len));
     e->entries[e->count] = (kt_pq_dict_entry){ head, (uint32_t)(e->plain.len - len), (uint32_t)len };
     e->count++;
     return KT_OK;

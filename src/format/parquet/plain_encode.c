@@ -20,8 +20,8 @@ static void store_le(uint8_t *d, const uint8_t *s, size_t width)
     for (size_t k = 0; k < width; k++) d[k] = s[width - 1 - k];
 }
 
-kt_status kt_pq_plain_fixed(const void *values, const uint8_t *valid, size_t n, size_t width,
-                            kt_buf *out, size_t *appended)
+kt_status kt_pq_plain_encode_fixed(const void *values, const uint8_t *valid, size_t n,
+                                   size_t width, kt_buf *out, size_t *appended)
 {
     KT_TRY(kt_buf_reserve(out, n * width));
     const uint8_t *src = values;

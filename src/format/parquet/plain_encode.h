@@ -20,11 +20,11 @@
 /* Appends the non-null elements of values[0..n) (width 1, 4 or 8 bytes);
  * *appended = how many were written. Width-1 values are normalised to 0/1
  * (booleans are bit-packed later). */
-kt_status kt_pq_plain_fixed(const void *values, const uint8_t *valid, size_t n, size_t width,
-                            kt_buf *out, size_t *appended);
+kt_status kt_pq_plain_encode_fixed(const void *values, const uint8_t *valid, size_t n,
+                                   size_t width, kt_buf *out, size_t *appended);
 
 /* Appends one byte-array value; len must be <= UINT32_MAX. */
-static inline kt_status kt_pq_plain_byte_array(kt_buf *out, const void *p, size_t len)
+static inline kt_status kt_pq_plain_encode_byte_array(kt_buf *out, const void *p, size_t len)
 {
     KT_TRY(kt_buf_reserve(out, 4 + len));
     uint8_t *d = out->data + out->len;

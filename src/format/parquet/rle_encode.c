@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-enum { MIN_RLE_RUN = 8 };
+enum { MIN_RLE_RUN = 8, MAX_PACKED_RUN = 63 * 8 };
 
 int kt_pq_bit_width(uint32_t max_value)
 {
@@ -69,9 +69,11 @@ static kt_status emit_rle(uint32_t value, size_t count, int bit_width, kt_buf *o
         }                                                                          \
     }
 
-/* Emits values[0..n) as one bit-packed run; a partial last group is zero-padded. */
+/* Emits values[0..n) as bit-packed runs of at most 63 groups (a one-byte
+ * header, as parquet-mr and Arrow write: some readers allocate a buffer per
+ * run); a partial last group is zero-padded. */
 #define DEFINE_EMIT_PACKED(name, T, pack8)                                         \
-    static kt_status name(const T *v, size_t n, int w, kt_buf *out)                \
+    static kt_status name##_run(const T *v, size_t n, int w, kt_buf *out)          \
     {                                                                              \
         size_t groups = (n + 7) / 8;                                               \
         KT_TRY(kt_buf_reserve(out, 10 + groups * (size_t)w));                      \
@@ -87,6 +89,12 @@ static kt_status emit_rle(uint32_t value, size_t count, int bit_width, kt_buf *o
             p += w;                                                                \
         }                                                                          \
         out->len = (size_t)(p - out->data);                                        \
+        return KT_OK;                                                              \
+    }                                                                              \
+    static kt_status name(const T *v, size_t n, int w, kt_buf *out)                \
+    {                                                                              \
+        for (size_t k = 0; k < n; k += MAX_PACKED_RUN)                             \
+            KT_TRY(name##_run(v + k, n - k < MAX_PACKED_RUN ? n - k : MAX_PACKED_RUN, w, out)); \
         return KT_OK;                                                              \
     }
 

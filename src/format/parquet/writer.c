@@ -97,6 +97,8 @@ static kt_status check_options(const char *path, const kt_pq_write_options *o, k
     if (o->dict_max_bytes > MAX_PAGE_BYTES)
         return kt_fail(err, KT_ERR_USAGE, "%s: dictionary size %zu is over the 1 GiB limit", path,
                        o->dict_max_bytes);
+    if (o->num_kv > INT32_MAX)
+        return kt_fail(err, KT_ERR_USAGE, "%s: too many key-value entries (%zu)", path, o->num_kv);
     if (o->num_kv && !o->kv)
         return kt_fail(err, KT_ERR_USAGE, "%s: %zu key-value entries but no array", path, o->num_kv);
     for (size_t i = 0; i < o->num_kv; i++)
@@ -123,7 +125,7 @@ static kt_status check_fields(const char *path, const kt_pq_field *f, size_t n, 
 }
 
 /* Copies options and fields into the writer's arena; 0 sizes mean default. */
-static kt_status copy_config(kt_pq_writer *w, const kt_pq_field *fields, size_t n,
+static kt_status copy_config(kt_pq_writer *w, const char *path, const kt_pq_field *fields, size_t n,
                              const kt_pq_write_options *opts)
 {
     kt_pq_write_options d;
@@ -135,7 +137,7 @@ static kt_status copy_config(kt_pq_writer *w, const kt_pq_field *fields, size_t 
     if (!w->o.dict_max_bytes) w->o.dict_max_bytes = d.dict_max_bytes;
     kt_pq_key_value *kv = kt_arena_calloc(&w->meta, opts->num_kv + 1, sizeof *kv);
     w->fields = kt_arena_calloc(&w->meta, n, sizeof *w->fields);
-    w->path = kt_arena_strndup(&w->meta, w->path, strlen(w->path));
+    w->path = kt_arena_strndup(&w->meta, path, strlen(path));
     if (!kv || !w->fields || !w->path) return KT_ERR_NOMEM;
     for (size_t i = 0; i < opts->num_kv; i++) {
         kv[i].key = kt_arena_strndup(&w->meta, opts->kv[i].key, strlen(opts->kv[i].key));
@@ -214,9 +216,7 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
     if (!w) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
     w->fd = -1;
     kt_arena_init(&w->meta, 0);
-    w->path = (char *)path;
-    if (copy_config(w, fields, nfields, opts) != KT_OK) {
-        w->path = NULL;
+    if (copy_config(w, path, fields, nfields, opts) != KT_OK) {
         kt_pq_writer_free(w);
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
     }

@@ -15,9 +15,15 @@
  *    (signed for ints, IEEE order for doubles with NaN excluded and -0/+0
  *    widened, unsigned bytewise for strings) and are written as
  *    min_value/max_value with TYPE_ORDER column orders.
+ *    String min/max longer than 256 bytes are left out of the file (both of
+ *    the pair); the summary keeps exact values.
  *  - The file is written to "<path>.tmp-<pid>-<n>" and renamed onto path
  *    only by kt_pq_writer_close after fsync: readers see a whole file or none.
  *    kt_pq_writer_free without a successful close removes the temp file.
+ *  - A rejected batch (wrong type/count/length, null in a REQUIRED column)
+ *    leaves the writer usable; after an I/O or memory failure every later
+ *    call fails. Distinct writers are independent (thread-safe); one writer
+ *    is used by one thread at a time. Details: docs/PARQUET_WRITER.md.
  */
 #ifndef KT_FORMAT_PARQUET_WRITER_H
 #define KT_FORMAT_PARQUET_WRITER_H
