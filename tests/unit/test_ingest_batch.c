@@ -22,6 +22,7 @@
 #include "format/parquet/writer.h"
 #include "lake/delta/delta.h"
 #include "pipeline/ingest.h"
+#include "pipeline/ingest_discover.h"
 #include "pipeline/ingest_tables.h"
 
 #define RUN_A 7.58229308099147e18
@@ -689,6 +690,52 @@ TEST(lookup_reads_marks_without_writing)
     rmrf(s.dir);
 }
 
+static void touch(const char *dir, const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs("x", f);
+        fclose(f);
+    }
+}
+
+TEST(discovery_finds_parquet_files_recursively_and_skips_the_rest)
+{
+    char *dir = tempdir("disc");
+    char sub[1024];
+    const char *dirs[] = { "day=1", "day=1/deep", ".tmp", "_delta_log", "_kinetl", "day=2" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        snprintf(sub, sizeof sub, "%s/%s", dir, dirs[i]);
+        CHECK(mkdir(sub, 0755) == 0);
+    }
+    const char *files[] = { "a.parquet", "day=1/b.PARQUET", "day=1/deep/c.parquet", ".hidden.parquet",
+                            "day=1/.part-1.parquet.tmp", ".tmp/d.parquet", "_delta_log/e.parquet",
+                            "_kinetl/f.parquet", "day=2/notes.txt", "day=2/parquet", "day=2/g.parquet.bak" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) touch(dir, files[i]);
+    char link[1024], target[1024];
+    snprintf(link, sizeof link, "%s/day=2/loop", dir);
+    CHECK(symlink(dir, link) == 0); /* a directory symlink: not followed */
+    snprintf(link, sizeof link, "%s/day=2/h.parquet", dir);
+    snprintf(target, sizeof target, "%s/a.parquet", dir);
+    CHECK(symlink(target, link) == 0); /* a file symlink: listed */
+    kt_source_list l;
+    kt_error err;
+    CHECK_OK(kt_ingest_discover(dir, &l, &err), &err);
+    const char *want[] = { "a.parquet", "day=1/b.PARQUET", "day=1/deep/c.parquet", "day=2/h.parquet" };
+    CHECK_EQ_INT(l.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        CHECK_EQ_STR(l.files[i].rel, want[i]);
+        CHECK_EQ_INT(l.files[i].size, 1);
+        CHECK(strstr(l.files[i].path, want[i]) != NULL);
+    }
+    kt_source_list_free(&l);
+    CHECK_EQ_INT(kt_ingest_discover("/nonexistent/dir", &l, &err), KT_ERR_NOT_FOUND);
+    CHECK_MSG(strstr(err.msg, "/nonexistent/dir") != NULL, "%s", err.msg);
+    rmrf(dir);
+}
+
 TEST(marks_round_trip)
 {
     char mark[KT_INGEST_MARK_MAX];
@@ -708,6 +755,7 @@ int main(void)
     kt_test_ctx ctx_ = { .suite = "ingest_batch" };
     kt_test_ctx *ctx = &ctx_;
     RUN(ctx, marks_round_trip);
+    RUN(ctx, discovery_finds_parquet_files_recursively_and_skips_the_rest);
     RUN(ctx, batch_ingests_counts_and_marks);
     RUN(ctx, unreadable_files_fail_alone_with_their_error);
     RUN(ctx, a_file_failing_mid_way_leaves_nothing_even_after_spills);
