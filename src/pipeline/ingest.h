@@ -66,7 +66,7 @@ typedef struct kt_ingest_result {
 
 typedef struct kt_ingest_options {
     kt_ingest_config config;
-    size_t memory_limit;  /* staged-row buffers per table; 0 = 64 MiB */
+    size_t memory_limit;  /* staged-row buffers per table; 0 = 32 MiB */
     bool no_fsync;        /* tests and scratch lakes only */
     int max_attempts;     /* batches lost to concurrent ingests; 0 = 5 */
     int64_t now_us;       /* quarantine.ingested_at; 0 = the clock */

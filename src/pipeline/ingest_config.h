@@ -6,7 +6,7 @@
  *
  * Contract:
  *  - Defaults: x y z within [-10000, 10000] mm, fx fy fz within
- *    [-50000, 50000] N (bounds inclusive), dedup_memory 256 MiB.
+ *    [-50000, 50000] N (bounds inclusive), dedup_memory 128 MiB.
  *  - kt_ingest_config_set(key, value), keys:
  *      position_limit  <number>          x y z in [-v, v]
  *      force_limit     <number>          fx fy fz in [-v, v]
@@ -36,7 +36,7 @@ typedef struct kt_ingest_config {
 
 #define KT_INGEST_POSITION_LIMIT_MM 10000.0
 #define KT_INGEST_FORCE_LIMIT_N 50000.0
-#define KT_INGEST_DEDUP_MEMORY ((size_t)256 << 20)
+#define KT_INGEST_DEDUP_MEMORY ((size_t)128 << 20)
 
 void kt_ingest_config_default(kt_ingest_config *cfg);
 kt_status kt_ingest_config_set(kt_ingest_config *cfg, const char *key, const char *value, kt_error *err);

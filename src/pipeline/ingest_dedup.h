@@ -12,8 +12,8 @@
  *    to grow past it, the set is emptied and starts again: from then on
  *    only duplicates within each window of distinct readings are caught.
  *    `resets` counts that, so callers can report the file's dedup as
- *    windowed instead of exact — never silently. With the default 256 MiB
- *    a file is exact up to ~6.3 million distinct readings (2^23 slots at load 3/4).
+ *    windowed instead of exact — never silently. With the default 128 MiB
+ *    a file is exact up to ~3.1 million distinct readings (2^22 slots at load 3/4).
  */
 #ifndef KT_PIPELINE_INGEST_DEDUP_H
 #define KT_PIPELINE_INGEST_DEDUP_H

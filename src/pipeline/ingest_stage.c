@@ -15,7 +15,7 @@
 #include "core/dict.h"
 #include "format/parquet/writer.h"
 
-#define DEFAULT_MEMORY_LIMIT ((size_t)64 << 20)
+#define DEFAULT_MEMORY_LIMIT ((size_t)32 << 20)
 #define PATH_CAP 4096
 
 typedef struct part {

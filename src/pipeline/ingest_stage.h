@@ -33,7 +33,7 @@
 typedef struct kt_ingest_stage kt_ingest_stage;
 
 typedef struct kt_ingest_stage_options {
-    size_t memory_limit;    /* bytes of buffered rows; 0 = 64 MiB */
+    size_t memory_limit;    /* bytes of buffered rows; 0 = 32 MiB */
     bool no_fsync;          /* spill files (tests only) */
 } kt_ingest_stage_options;
 
