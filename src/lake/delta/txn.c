@@ -1,0 +1,381 @@
+/*
+ * lake/delta/txn.c — a write transaction: staged adds, removes derived
+ * from an overwrite predicate, schema evolution, txn(appId) markers, and
+ * the optimistic commit loop. On a lost put-if-absent race the winner's
+ * commit is checked for a logical conflict (conflict.c); if there is
+ * none the same actions are tried at the next version after a short
+ * randomised backoff.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lake/delta/commit_json.h"
+#include "lake/delta/txn_internal.h"
+
+static char *adup(kt_arena *a, const char *s)
+{
+    return s ? kt_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+#define NOMEM(x, err) kt_fail(err, KT_ERR_NOMEM, "%s: out of memory in a transaction", \
+                              (x)->t->dir)
+
+static kt_status copy_schema(kt_delta_txn *x, kt_error *err)
+{
+    const kt_delta_snapshot *s = x->snap;
+    x->nfields = kt_delta_snapshot_num_fields(s);
+    x->fields = kt_arena_calloc(&x->arena, x->nfields, sizeof *x->fields);
+    x->npart = kt_delta_snapshot_num_partition_columns(s);
+    x->part_cols = kt_arena_calloc(&x->arena, x->npart ? x->npart : 1, sizeof(char *));
+    if (!x->fields || !x->part_cols) return NOMEM(x, err);
+    for (size_t i = 0; i < x->nfields; i++) {
+        x->fields[i] = *kt_delta_snapshot_field(s, i);
+        if (!(x->fields[i].name = adup(&x->arena, x->fields[i].name))) return NOMEM(x, err);
+    }
+    for (size_t c = 0; c < x->npart; c++)
+        if (!(x->part_cols[c] = adup(&x->arena, kt_delta_snapshot_partition_column(s, c))))
+            return NOMEM(x, err);
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_begin(kt_delta_table *t, kt_delta_snapshot *snap, kt_delta_txn **out,
+                             kt_error *err)
+{
+    *out = NULL;
+    kt_delta_txn *x = calloc(1, sizeof *x);
+    if (!x) return kt_fail(err, KT_ERR_NOMEM, "%s: transaction", t->dir);
+    x->t = t;
+    kt_arena_init(&x->arena, 0);
+    kt_status st = KT_OK;
+    if (snap) {
+        x->snap = snap;
+    } else {
+        st = kt_delta_snapshot_load(t, -1, &x->snap, err);
+        x->owns_snap = true;
+    }
+    if (st == KT_OK)
+        st = kt_delta_check_writable(t, x->snap->min_writer, x->snap->schema.has_invariants, err);
+    if (st == KT_OK) st = copy_schema(x, err);
+    if (st != KT_OK) {
+        kt_delta_txn_free(x);
+        return st;
+    }
+    x->read_version = kt_delta_snapshot_version(x->snap);
+    x->rng = kt_delta_random64() | 1;
+    *out = x;
+    return KT_OK;
+}
+
+const kt_delta_snapshot *kt_delta_txn_snapshot(const kt_delta_txn *x) { return x->snap; }
+
+static kt_status usable(const kt_delta_txn *x, kt_error *err)
+{
+    if (x->committed)
+        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", x->t->dir);
+    return KT_OK;
+}
+
+/* ---- data files ------------------------------------------------------- */
+
+kt_status kt_delta_txn_new_file_path(kt_delta_txn *x, const char *const *partition_values,
+                                     char *out, size_t cap, kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    kt_buf rel;
+    kt_buf_init(&rel);
+    kt_status st = KT_OK;
+    for (size_t c = 0; st == KT_OK && c < x->npart; c++) {
+        const char *v = partition_values ? partition_values[c] : NULL;
+        st = kt_delta_hive_escape(&rel, x->part_cols[c]);
+        if (st == KT_OK) st = kt_buf_append_byte(&rel, '=');
+        if (st == KT_OK)
+            st = v && v[0] ? kt_delta_hive_escape(&rel, v)
+                           : kt_buf_append_str(&rel, "__HIVE_DEFAULT_PARTITION__");
+        if (st == KT_OK) st = kt_buf_append_byte(&rel, '/');
+    }
+    char uuid[37];
+    if (st == KT_OK) st = kt_delta_uuid4(uuid, err);
+    if (st == KT_OK) st = kt_buf_printf(&rel, "part-00000-%s.c000.zstd.parquet", uuid);
+    if (st == KT_OK) st = kt_buf_append_byte(&rel, 0);
+    if (st == KT_OK && rel.len > cap)
+        st = kt_fail(err, KT_ERR_USAGE, "%s: data file path needs %zu bytes, buffer has %zu",
+                     x->t->dir, rel.len, cap);
+    if (st == KT_OK) {
+        memcpy(out, rel.data, rel.len);
+        char dir[KT_DELTA_PATH_MAX];
+        const char *slash = strrchr(out, '/');
+        int n = snprintf(dir, sizeof dir, "%s/%.*s", x->t->dir, slash ? (int)(slash - out) : 0,
+                         out);
+        if (n < 0 || (size_t)n >= sizeof dir)
+            st = kt_fail(err, KT_ERR_USAGE, "%s: partition path too long", x->t->dir);
+        else
+            st = kt_delta_mkdirs(dir, err);
+    } else if (st == KT_ERR_NOMEM) {
+        NOMEM(x, err);
+    }
+    kt_buf_free(&rel);
+    return st;
+}
+
+static bool path_taken(const kt_delta_txn *x, const char *path)
+{
+    const kt_delta_entry *e = kt_delta_snapshot_entry(x->snap, path);
+    if (e && e->active) return true;
+    for (size_t i = 0; i < x->nadds; i++)
+        if (strcmp(x->adds[i].path, path) == 0) return true;
+    return false;
+}
+
+static kt_status push_add(kt_delta_txn *x, kt_delta_pending_add *a, kt_error *err)
+{
+    if (x->nadds == x->adds_cap) {
+        size_t cap = x->adds_cap ? x->adds_cap * 2 : 16;
+        kt_delta_pending_add *na = realloc(x->adds, cap * sizeof *na);
+        if (!na) return NOMEM(x, err);
+        x->adds = na;
+        x->adds_cap = cap;
+    }
+    x->adds[x->nadds++] = *a;
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
+                                const char *const *partition_values, const char *stats_json,
+                                kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    if (!rel_path || !kt_delta_path_is_safe_relative(rel_path) || rel_path[0] == '_' ||
+        rel_path[0] == '.')
+        return kt_fail(err, KT_ERR_USAGE, "%s: '%s' is not a data file path inside the table",
+                       x->t->dir, rel_path ? rel_path : "");
+    if (path_taken(x, rel_path))
+        return kt_fail(err, KT_ERR_USAGE, "%s: data file '%s' is already in the table; data "
+                       "files are never overwritten", x->t->dir, rel_path);
+    char abs[KT_DELTA_PATH_MAX];
+    snprintf(abs, sizeof abs, "%s/%s", x->t->dir, rel_path);
+    struct stat sb;
+    if (stat(abs, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return kt_fail_errno(err, KT_ERR_NOT_FOUND, errno, "%s: data file", abs);
+    for (size_t c = 0; c < x->npart; c++) {
+        const char *v = partition_values ? partition_values[c] : NULL;
+        for (size_t f = 0; (!v || !v[0]) && f < x->nfields; f++)
+            if (!x->fields[f].nullable && strcmp(x->fields[f].name, x->part_cols[c]) == 0)
+                return kt_fail(err, KT_ERR_USAGE, "%s: partition column '%s' is not nullable; "
+                               "'%s' has no value for it", x->t->dir, x->part_cols[c], rel_path);
+    }
+    kt_delta_pending_add a = { .size = (int64_t)sb.st_size, .records = -1 };
+    a.mtime = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
+    a.path = adup(&x->arena, rel_path);
+    a.stats = adup(&x->arena, stats_json);
+    a.pv = kt_arena_calloc(&x->arena, x->npart ? x->npart : 1, sizeof(char *));
+    if (!a.path || !a.pv || (stats_json && !a.stats)) return NOMEM(x, err);
+    for (size_t c = 0; c < x->npart; c++) {
+        const char *v = partition_values ? partition_values[c] : NULL;
+        if (v && v[0] && !(a.pv[c] = adup(&x->arena, v))) return NOMEM(x, err);
+    }
+    return push_add(x, &a, err);
+}
+
+/* ---- overwrite, schema, txn markers ----------------------------------- */
+
+static kt_status push_remove(kt_delta_txn *x, const kt_delta_file *f, kt_error *err)
+{
+    if (x->nremoves == x->removes_cap) {
+        size_t cap = x->removes_cap ? x->removes_cap * 2 : 16;
+        kt_delta_pending_remove *nr = realloc(x->removes, cap * sizeof *nr);
+        if (!nr) return NOMEM(x, err);
+        x->removes = nr;
+        x->removes_cap = cap;
+    }
+    /* The borrowed snapshot outlives the txn and is not updated meanwhile. */
+    x->removes[x->nremoves++] = (kt_delta_pending_remove){ f->path, f->log_path,
+                                                           f->partition_values, f->size };
+    return KT_OK;
+}
+
+static kt_status set_mode(kt_delta_txn *x, kt_delta_txn_mode mode, kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    if (x->mode != KT_TXN_APPEND)
+        return kt_fail(err, KT_ERR_USAGE, "%s: a transaction overwrites at most once",
+                       x->t->dir);
+    const char *append_only = kt_delta_snapshot_config(x->snap, "delta.appendOnly");
+    if (append_only && strcasecmp(append_only, "true") == 0)
+        return kt_fail(err, KT_ERR_USAGE, "%s: table is append-only (delta.appendOnly); "
+                       "overwrites are refused", x->t->dir);
+    x->mode = mode;
+    return KT_OK;
+}
+
+bool kt_delta_txn_value_replaced(const kt_delta_txn *x, const char *value)
+{
+    if (value && !value[0]) value = NULL;
+    for (size_t i = 0; i < x->nreplace; i++) {
+        const char *r = x->replace_values[i];
+        if (r == value || (r && value && strcmp(r, value) == 0)) return true;
+    }
+    return false;
+}
+
+kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
+                                          const char *const *values, size_t nvalues,
+                                          kt_error *err)
+{
+    size_t c = 0;
+    while (c < x->npart && (!column || strcmp(x->part_cols[c], column) != 0)) c++;
+    if (c == x->npart)
+        return kt_fail(err, KT_ERR_USAGE, "%s: '%s' is not a partition column", x->t->dir,
+                       column ? column : "(null)");
+    KT_TRY(set_mode(x, KT_TXN_REPLACE_PARTITIONS, err));
+    x->replace_col = c;
+    x->replace_values = kt_arena_calloc(&x->arena, nvalues ? nvalues : 1, sizeof(char *));
+    if (!x->replace_values) return NOMEM(x, err);
+    for (size_t i = 0; i < nvalues; i++) {
+        const char *v = values[i] && values[i][0] ? values[i] : NULL;
+        if (v && !(x->replace_values[i] = adup(&x->arena, v))) return NOMEM(x, err);
+    }
+    x->nreplace = nvalues;
+    for (size_t i = 0; i < kt_delta_snapshot_num_files(x->snap); i++) {
+        const kt_delta_file *f = kt_delta_snapshot_file(x->snap, i);
+        if (kt_delta_txn_value_replaced(x, f->partition_values[c])) KT_TRY(push_remove(x, f, err));
+    }
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_replace_all(kt_delta_txn *x, kt_error *err)
+{
+    KT_TRY(set_mode(x, KT_TXN_REPLACE_ALL, err));
+    for (size_t i = 0; i < kt_delta_snapshot_num_files(x->snap); i++)
+        KT_TRY(push_remove(x, kt_delta_snapshot_file(x->snap, i), err));
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_add_columns(kt_delta_txn *x, const kt_delta_field *fields, size_t n,
+                                   kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    for (size_t i = 0; i < n; i++)
+        if (!fields[i].nullable)
+            return kt_fail(err, KT_ERR_USAGE, "%s: added column '%s' must be nullable (existing "
+                           "rows have no value)", x->t->dir, fields[i].name ? fields[i].name : "");
+    size_t total = x->nfields + n;
+    kt_delta_field *all = kt_arena_calloc(&x->arena, total ? total : 1, sizeof *all);
+    if (!all) return NOMEM(x, err);
+    memcpy(all, x->fields, x->nfields * sizeof *all);
+    for (size_t i = 0; i < n; i++) {
+        all[x->nfields + i] = fields[i];
+        if (fields[i].name && !(all[x->nfields + i].name = adup(&x->arena, fields[i].name)))
+            return NOMEM(x, err);
+    }
+    kt_status st = kt_delta_schema_validate(all, total, err);
+    if (st != KT_OK) {
+        kt_error_prefix(err, "%s: adding columns", x->t->dir);
+        return st;
+    }
+    x->fields = all;
+    x->nfields = total;
+    x->schema_changed = true;
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_set_app_version(kt_delta_txn *x, const char *app_id, int64_t version,
+                                       kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    if (!app_id || !app_id[0])
+        return kt_fail(err, KT_ERR_USAGE, "%s: txn appId is empty", x->t->dir);
+    for (size_t i = 0; i < x->napps; i++)
+        if (strcmp(x->apps[i].app_id, app_id) == 0) {
+            x->apps[i].version = version;
+            return KT_OK;
+        }
+    kt_delta_app *na = realloc(x->apps, (x->napps + 1) * sizeof *na);
+    if (!na) return NOMEM(x, err);
+    x->apps = na;
+    x->apps[x->napps].app_id = adup(&x->arena, app_id);
+    x->apps[x->napps].version = version;
+    if (!x->apps[x->napps].app_id) return NOMEM(x, err);
+    x->napps++;
+    return KT_OK;
+}
+
+/* ---- commit ----------------------------------------------------------- */
+
+static kt_status validate_for_commit(kt_delta_txn *x, kt_error *err)
+{
+    if (x->mode != KT_TXN_REPLACE_PARTITIONS) return KT_OK;
+    for (size_t i = 0; i < x->nadds; i++)
+        if (!kt_delta_txn_value_replaced(x, x->adds[i].pv[x->replace_col]))
+            return kt_fail(err, KT_ERR_USAGE, "%s: data file '%s' has %s=%s, outside the "
+                           "partitions this transaction replaces", x->t->dir, x->adds[i].path,
+                           x->part_cols[x->replace_col],
+                           x->adds[i].pv[x->replace_col] ? x->adds[i].pv[x->replace_col] : "null");
+    return KT_OK;
+}
+
+static void backoff(kt_delta_txn *x, int lost_in_a_row)
+{
+    x->rng ^= x->rng << 13;
+    x->rng ^= x->rng >> 7;
+    x->rng ^= x->rng << 17;
+    int shift = lost_in_a_row < 7 ? lost_in_a_row : 7;
+    long max_us = 100L << shift;                     /* 200 µs .. 12.8 ms */
+    long us = (long)(x->rng % (uint64_t)max_us);
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+    nanosleep(&ts, NULL);
+}
+
+kt_status kt_delta_txn_commit(kt_delta_txn *x, int64_t *version, kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    KT_TRY(validate_for_commit(x, err));
+    kt_buf commit;
+    kt_buf_init(&commit);
+    kt_status st = kt_delta_txn_build_commit(x, &commit, err);
+    int64_t v = x->read_version + 1;
+    int lost_in_a_row = 0;
+    for (int attempt = 0; st == KT_OK; attempt++) {
+        if (attempt == x->t->opts.max_commit_attempts) {
+            st = kt_fail(err, KT_ERR_CONFLICT, "%s: gave up after losing %d commit races "
+                         "(read at version %lld, last tried %lld)", x->t->dir, attempt,
+                         (long long)x->read_version, (long long)(v - 1));
+            break;
+        }
+        bool lost = false;
+        st = kt_delta_put_commit(x->t, v, &commit, &lost, err);
+        if (st != KT_OK || !lost) break;
+        st = kt_delta_txn_check_winner(x, v, err);
+        v++;
+        if (st == KT_OK) backoff(x, ++lost_in_a_row);
+    }
+    kt_buf_free(&commit);
+    if (st != KT_OK) return st;
+    x->committed = true;
+    if (version) *version = v;
+    return KT_OK;
+}
+
+void kt_delta_txn_free(kt_delta_txn *x)
+{
+    if (!x) return;
+    if (!x->committed) {
+        /* Files this txn wrote or adopted are referenced by no commit: remove them. */
+        for (size_t i = 0; i < x->nadds; i++) {
+            char abs[KT_DELTA_PATH_MAX];
+            snprintf(abs, sizeof abs, "%s/%s", x->t->dir, x->adds[i].path);
+            unlink(abs);
+        }
+    }
+    if (x->owns_snap) kt_delta_snapshot_free(x->snap);
+    free(x->adds);
+    free(x->removes);
+    free(x->apps);
+    kt_arena_free(&x->arena);
+    free(x);
+}
