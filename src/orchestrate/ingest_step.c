@@ -99,8 +99,6 @@ static kt_status record_batch(kt_state *st, const kt_ingest_step_options *o, con
     for (size_t i = 0; s == KT_OK && i < n; i++) {
         const kt_ingest_result *r = &results[i];
         const candidate *c = &cands[i];
-        bool unknown_to_state = c->verdict != KT_FILE_ALREADY && c->verdict != KT_FILE_COPY;
-        if (r->outcome == KT_INGEST_ALREADY && !unknown_to_state) continue;
         if (r->outcome == KT_INGEST_ALREADY && r->error[0]) continue; /* a copy inside this batch */
         kt_file_record rec = record_of(c, r, now);
         s = kt_state_file_put(st, &rec, err);
@@ -203,6 +201,12 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
             report(o, &c, NULL, "failed before with this content: skipped (--retry-failed to try again)");
             continue;
         }
+        if (c.verdict == KT_FILE_ALREADY || c.verdict == KT_FILE_COPY) {
+            /* state.db saw this content ingested; its marks are in the tables */
+            res->already++;
+            report(o, &c, NULL, c.verdict == KT_FILE_COPY ? "same content as an ingested file: skipped" : NULL);
+            continue;
+        }
         cands[(*ncands)++] = c;
     }
     kt_arena_free(&arena);
@@ -229,11 +233,8 @@ kt_status kt_ingest_step(const char *lake, kt_state *st, const kt_ingest_step_op
     for (size_t start = 0; s == KT_OK && start < ncands;) {
         size_t end = start;
         int64_t bytes = 0;
-        while (end < ncands && end - start < max_files && (end == start || bytes + cands[end].src->size <= max_bytes)) {
-            if (cands[end].verdict != KT_FILE_ALREADY && cands[end].verdict != KT_FILE_COPY)
-                bytes += cands[end].src->size;
-            end++;
-        }
+        while (end < ncands && end - start < max_files && (end == start || bytes + cands[end].src->size <= max_bytes))
+            bytes += cands[end++].src->size;
         s = run_batch(lake, st, o, cands + start, end - start, res, err);
         start = end;
     }
