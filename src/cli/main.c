@@ -16,6 +16,7 @@ static const kt_command commands[] = {
     { "tables", "list the lake's Delta tables", kt_cmd_tables },
     { "history", "show a table's commits, newest first", kt_cmd_history },
     { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
+    { "cat", "print a table's rows: table, csv, json (lines) or parquet", kt_cmd_cat },
 };
 
 static void usage(FILE *out)

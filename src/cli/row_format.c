@@ -188,7 +188,7 @@ static size_t utf8_sequence(const uint8_t *p, size_t avail, size_t *bad)
     return need + 1;
 }
 
-typedef enum { ESC_JSON, ESC_CSV_QUOTED } escape_mode;
+typedef enum { ESC_JSON, ESC_CSV_QUOTED, ESC_PLAIN } escape_mode;
 
 /* Appends s with UTF-8 repaired and the mode's escapes, without the quotes. */
 static kt_status append_escaped(kt_buf *out, const uint8_t *s, size_t len, escape_mode mode)
@@ -212,6 +212,12 @@ static kt_status append_escaped(kt_buf *out, const uint8_t *s, size_t len, escap
             else if (c == '\b') esc = "\\b";
             else if (c == '\f') esc = "\\f";
             else if (c < 0x20) { snprintf(ubuf, sizeof ubuf, "\\u%04x", c); esc = ubuf; }
+            if (!esc) { i++; continue; }
+        } else if (mode == ESC_PLAIN) {
+            if (c == '\n') esc = "\\n";
+            else if (c == '\r') esc = "\\r";
+            else if (c == '\t') esc = "\\t";
+            else if (c < 0x20 || c == 0x7f) { snprintf(ubuf, sizeof ubuf, "\\x%02x", c); esc = ubuf; }
             if (!esc) { i++; continue; }
         } else {
             if (c != '"') { i++; continue; }
@@ -320,9 +326,11 @@ kt_status kt_render_scalar(kt_buf *out, const kt_render_type *t, const kt_scalar
     if ((fixed.kind == KT_R_TIMESTAMP || fixed.kind == KT_R_TIME) &&
         (fixed.digits < 0 || fixed.digits > 9))
         fixed.kind = KT_R_INT;
-    if (fixed.kind == KT_R_STRING)
+    if (fixed.kind == KT_R_STRING) {
+        if (style == KT_TEXT_PLAIN) return append_escaped(out, v->bytes, v->len, ESC_PLAIN);
         return style == KT_TEXT_JSON ? kt_render_json_string(out, v->bytes, v->len)
                                      : render_csv_string(out, v->bytes, v->len);
+    }
     if (fixed.kind == KT_R_BINARY) {
         if (style == KT_TEXT_JSON) KT_TRY(kt_buf_append_byte(out, '"'));
         KT_TRY(append_base64(out, v->bytes, v->len));
