@@ -28,5 +28,6 @@ int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_cat(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_sql_views(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_export(const kt_cli_globals *g, int argc, char **argv);
 
 #endif
