@@ -104,6 +104,7 @@ typedef struct kt_row_writer {
     kt_buf keys;              /* JSON: `"name":` of every column, back to back */
     size_t *key_end;          /* JSON: end offset of column i's key in `keys` */
     kt_float_memo *memo;      /* one per column */
+    uint8_t *fast;            /* per column: a direct rendering path, chosen per batch */
 } kt_row_writer;
 
 /* names and types must outlive the writer. */
