@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLUSH_AT (1u << 16)        /* a terminal reader wants rows soon */
+#define TABLE_FLUSH_AT (1u << 16)        /* a terminal reader wants rows soon */
 static const char NULL_MARK[] = "\xe2\x88\x85";   /* ∅ */
 static const char ELLIPSIS[] = "\xe2\x80\xa6";    /* … */
 
@@ -98,7 +98,7 @@ static kt_status put_separator(kt_table_writer *w, size_t c)
     return c ? kt_buf_append(&w->line, "  ", 2) : KT_OK;
 }
 
-static kt_status drain(kt_table_writer *w, kt_error *err)
+static kt_status table_drain(kt_table_writer *w, kt_error *err)
 {
     if (w->line.len && fwrite(w->line.data, 1, w->line.len, w->out) != w->line.len)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
@@ -181,7 +181,7 @@ kt_status kt_table_writer_rows(kt_table_writer *w, const kt_column *cols, size_t
         }
         if (st != KT_OK)
             return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting row %zu", w->out_name, r);
-        if (w->line.len >= FLUSH_AT) KT_TRY(drain(w, err));
+        if (w->line.len >= TABLE_FLUSH_AT) KT_TRY(table_drain(w, err));
     }
     return KT_OK;
 }
@@ -190,7 +190,7 @@ kt_status kt_table_writer_flush(kt_table_writer *w, kt_error *err)
 {
     if (!w->sized && print_held(w) != KT_OK)
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting the table", w->out_name);
-    KT_TRY(drain(w, err));
+    KT_TRY(table_drain(w, err));
     if (fflush(w->out) != 0)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
     return KT_OK;
