@@ -9,14 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const oracleRequire = createRequire(join(repo, 'tests', 'oracle', 'node_modules', 'noop.js'));
 const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 
-export const kinetl = process.env.KINETL ? join(repo, process.env.KINETL) : join(repo, 'build', 'kinetl');
+export const kinetl = resolve(repo, process.env.KINETL || join('build', 'kinetl'));
 export const maker = join(repo, 'build', 'tests', 'test_table_scan');
 
 export function makeReporter() {
