@@ -76,7 +76,7 @@ cat_checks() {
   check json_null [ "$(grep -c '^{"value_text":null}$' "$tmp/out")" = 3 ]
 
   run cat quarantine --format table
-  check table_rule_line sed -n 2p "$tmp/out" | grep -qE '^-+(  -+)+$'
+  check table_rule_line grep -qxE '^-+(  -+)+$' <(sed -n 2p "$tmp/out")
   check table_null_mark [ "$(grep -c '∅' "$tmp/out")" = 3 ]
   # every column starts at the same offset on every line: the header's 'reason' column
   col=$(head -1 "$tmp/out" | awk '{print index($0, "reason")}')
@@ -108,6 +108,10 @@ cat_checks() {
   check bad_as_of_exit_2 [ "$rc" = 2 ] && check bad_as_of_one_line one_error_line
   run cat aligned --version 99
   check missing_version_exit_1 [ "$rc" = 1 ] && check missing_version_says_range grep -q 'versions 0\.\.3' "$tmp/err"
+  if command -v script >/dev/null; then   # a terminal on stdout: table by default
+    script -qec "'$K' --lake '$lake' cat run_stats --columns run_uuid,status" /dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+    check tty_default_table grep -qE '^-+  -+' <(sed -n 2p "$tmp/out")
+  fi
   run cat aligned --help
   check help [ "$rc" = 0 ] && check help_mentions_formats grep -q 'table when stdout is a terminal' "$tmp/out"
 }
