@@ -59,10 +59,7 @@ kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out,
             return kt_fail(err, KT_ERR_FORMAT,
                            "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
                            i, l, room);
-        if (l <= KT_PQ_COPY_SLACK && len - p >= KT_PQ_COPY_SLACK)
-            memcpy(bytes + end, src + p, KT_PQ_COPY_SLACK);
-        else
-            memcpy(bytes + end, src + p, l);
+        kt_pq_copy_value(bytes + end, src + p, l, len - p);
         end += l;
         off[i + 1] = end;
         p += l;

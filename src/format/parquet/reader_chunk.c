@@ -170,16 +170,8 @@ static kt_status decode_dictionary_indices(chunk_ctx *c, const uint8_t *src, siz
         return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page but the column chunk has no dictionary page");
     if (n == 0) return KT_OK;
     if (len < 1) return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page lacks its bit width");
-    int width = src[0];
-    if (width > 32)
-        return kt_fail(c->err, KT_ERR_FORMAT, "dictionary index bit width %d exceeds 32", width);
-    kt_buf *ib = &c->r->indices;
-    kt_buf_clear(ib);
-    if (kt_buf_reserve(ib, n * sizeof(uint32_t)) != KT_OK)
-        return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu dictionary indices", n);
-    uint32_t *idx = (uint32_t *)(void *)ib->data;
-    KT_TRY(kt_pq_rle_decode32(src + 1, len - 1, width, idx, n, c->err));
-    return kt_pq_dict_gather(&c->r->dict, idx, n, c->out, bytes_budget(c, c->out), c->err);
+    return kt_pq_dict_decode(src + 1, len - 1, src[0], &c->r->dict, c->r->dict_max_len, c->out, n,
+                             c->r->memory_limit, c->err);
 }
 
 /* Converts staged physical values onto the end of `to` (output type). */
@@ -302,6 +294,14 @@ static kt_status levels_buffer(chunk_ctx *c, size_t n, uint8_t **out)
     return KT_OK;
 }
 
+/* Hybrid-encoded definition levels (no length prefix) of n values. */
+static kt_status read_levels(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, uint8_t **levels,
+                             size_t *present)
+{
+    KT_TRY(levels_buffer(c, n, levels));
+    return kt_pq_def_levels(src, len, *levels, n, present, c->err);
+}
+
 /* ---- pages ---- */
 
 /* The decompressed body of a page (or the page itself when stored raw). */
@@ -349,7 +349,8 @@ static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const
     } else {
         KT_TRY(decode_plain(c, body, usize, (size_t)d->num_values, dict));
     }
-    if (dict->type == KT_BYTES && kt_pq_dict_pad(dict) != KT_OK)
+    c->r->dict_max_len = 0;
+    if (dict->type == KT_BYTES && kt_pq_dict_pad(dict, &c->r->dict_max_len) != KT_OK)
         return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for the dictionary");
     c->have_dict = true;
     return KT_OK;
@@ -363,17 +364,18 @@ static kt_status check_page_rows(chunk_ctx *c, int32_t n)
     return KT_OK;
 }
 
-/* Shared tail of v1 and v2 pages: values, then nulls. */
+/* Shared tail of v1 and v2 pages: k present values among n, then nulls
+ * (levels is read only when k < n). */
 static kt_status finish_data_page(chunk_ctx *c, kt_pq_encoding enc, const uint8_t *values, size_t len,
-                                  size_t n, const uint8_t *levels)
+                                  size_t n, const uint8_t *levels, size_t k)
 {
     size_t base = c->out->len;
-    size_t k = levels ? count_present(levels, n) : n;
     KT_TRY(decode_values(c, enc, values, len, k));
     if (c->out->len != base + k)
         return kt_fail(c->err, KT_ERR_INTERNAL, "decoder produced %zu values, expected %zu",
                        c->out->len - base, k);
-    if (levels) KT_TRY(spread_nulls(c, base, k, n, levels));
+    if (k < n) KT_TRY(spread_nulls(c, base, k, n, levels));
+    else if (c->out->valid) memset(c->out->valid + base, 1, n);
     c->rows_done += (int64_t)n;
     return KT_OK;
 }
@@ -387,20 +389,22 @@ static kt_status data_page_v1(chunk_ctx *c, const kt_pq_page_header *h, const ui
     const uint8_t *p;
     KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, len, &p));
     uint8_t *levels = NULL;
+    size_t present = n;
     if (c->leaf->max_def > 0) {
-        KT_TRY(levels_buffer(c, n, &levels));
         if (d->definition_level_encoding == KT_PQ_ENC_RLE) {
             if (len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "definition levels lack their length prefix");
             uint32_t lv_len = kt_pq_le32(p);
             if (lv_len > len - 4)
                 return kt_fail(c->err, KT_ERR_FORMAT, "definition levels (%u bytes) run past the page (%zu bytes)",
                                lv_len, len - 4);
-            KT_TRY(kt_pq_rle_decode8(p + 4, lv_len, 1, levels, n, c->err));
+            KT_TRY(read_levels(c, p + 4, lv_len, n, &levels, &present));
             p += 4 + lv_len;
             len -= 4 + (size_t)lv_len;
         } else if (d->definition_level_encoding == KT_PQ_ENC_BIT_PACKED) {
             size_t used;
+            KT_TRY(levels_buffer(c, n, &levels));
             KT_TRY(kt_pq_bit_packed_levels(p, len, 1, levels, n, &used, c->err));
+            present = count_present(levels, n);
             p += used;
             len -= used;
         } else {
@@ -408,7 +412,7 @@ static kt_status data_page_v1(chunk_ctx *c, const kt_pq_page_header *h, const ui
                            kt_pq_encoding_name(d->definition_level_encoding));
         }
     }
-    return finish_data_page(c, d->encoding, p, len, n, levels);
+    return finish_data_page(c, d->encoding, p, len, n, levels, present);
 }
 
 static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
@@ -424,19 +428,16 @@ static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const ui
         return kt_fail(c->err, KT_ERR_FORMAT, "level lengths (%lld + %lld bytes) exceed the page (%lld bytes)",
                        (long long)rl, (long long)dl, (long long)(csize < usize ? csize : usize));
     uint8_t *levels = NULL;
-    size_t nulls = 0;
-    if (c->leaf->max_def > 0) {
-        KT_TRY(levels_buffer(c, n, &levels));
-        KT_TRY(kt_pq_rle_decode8(src + rl, (size_t)dl, 1, levels, n, c->err));
-        nulls = n - count_present(levels, n);
-    }
+    size_t present = n;
+    if (c->leaf->max_def > 0) KT_TRY(read_levels(c, src + rl, (size_t)dl, n, &levels, &present));
+    size_t nulls = n - present;
     if (d->num_nulls < 0 || (size_t)d->num_nulls != nulls)
         return kt_fail(c->err, KT_ERR_FORMAT, "page header says %d nulls, definition levels have %zu",
                        d->num_nulls, nulls);
     const uint8_t *values;
     size_t vlen = (size_t)(usize - rl - dl);
     KT_TRY(page_body(c, d->is_compressed, src + rl + dl, (size_t)(csize - rl - dl), vlen, &values));
-    return finish_data_page(c, d->encoding, values, vlen, n, levels);
+    return finish_data_page(c, d->encoding, values, vlen, n, levels, present);
 }
 
 static kt_status page_header_error(chunk_ctx *c, uint64_t off, size_t pos)

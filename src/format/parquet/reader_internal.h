@@ -50,10 +50,10 @@ struct kt_pq_reader {
     kt_buf chunk;                /* compressed column chunk (file mode) */
     kt_buf page;                 /* decompressed page */
     kt_buf levels;               /* definition levels of a page */
-    kt_buf indices;              /* dictionary indices of a page */
     kt_buf scratch;              /* delta lengths */
     kt_arena page_arena;         /* page-header statistics */
     kt_column dict;              /* current dictionary, output type */
+    size_t dict_max_len;         /* its longest byte value */
     kt_column stage;             /* physical values awaiting conversion */
 };
 

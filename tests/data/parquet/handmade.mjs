@@ -150,7 +150,7 @@ function columnChunk(col, values, codec, fileOffset) {
   const parts = [];
   let offset = fileOffset, usizeTotal = 0, csizeTotal = 0, dataOffset = null, dictOffset = null;
   const encodings = new Set([ENC.RLE]);
-  const pages = [], maxIndex = [];
+  const pages = [], firstBad = [];
   const bad = col.corrupt || {};
   const emit = (header, body) => {
     pages.push({ offset, hlen: header.length, csize: body.length });
@@ -183,7 +183,7 @@ function columnChunk(col, values, codec, fileOffset) {
       const w = bitWidth(dict.length - 1);
       enc = col.dictEnc === ENC.PLAIN ? ENC.RLE_DICTIONARY : ENC.PLAIN_DICTIONARY;
       const idx = vals.map((v) => index.get(key(v)));
-      maxIndex.push(Math.max(...idx));
+      firstBad.push(idx.find((x) => x >= dict.length - (bad.dictShrink || 0)));
       data = Buffer.concat([Buffer.of(w), hybrid(idx, w)]);
     } else if (p.enc === 'rle') {
       enc = ENC.RLE;
@@ -229,7 +229,7 @@ function columnChunk(col, values, codec, fileOffset) {
     if (col.stats) statistics(t, 12, col.stats(values));
     t.end();
   };
-  return { bytes: Buffer.concat(parts), meta, start: dictOffset ?? dataOffset, size: csizeTotal, pages, maxIndex };
+  return { bytes: Buffer.concat(parts), meta, start: dictOffset ?? dataOffset, size: csizeTotal, pages, firstBad };
 }
 
 function buildFile(fx, layout = {}) {
@@ -349,10 +349,10 @@ export function badFixtures() {
   });
   // The chunk's declared end falls inside the last page's header.
   add('bad_header_past_chunk.parquet', base({ chunkSizeDelta: 0 }), null);
-  // Dictionary indices beyond the dictionary.
+  // Dictionary indices beyond the dictionary (the first one is reported).
   add('bad_dict_index.parquet', base({ dictShrink: 3 }), (L) => {
     const c = L.rowGroups[0].cols[1], p = c.pages[1];
-    return `row group 0 column 's': page at offset ${p.offset}: dictionary index ${c.maxIndex[0]} is out of range (dictionary has 10 values)`;
+    return `row group 0 column 's': page at offset ${p.offset}: dictionary index ${c.firstBad[0]} is out of range (dictionary has 10 values)`;
   });
   // A page claims more values than the row group has rows left.
   add('bad_page_values.parquet', base({ pageValuesDelta: 25 }), (L) => {
