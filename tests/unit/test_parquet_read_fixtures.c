@@ -128,6 +128,7 @@ static bool generate(const char *gen, int64_t i, int scale, value *v)
 static bool is_null(const char *nulls, int64_t i)
 {
     if (!strcmp(nulls, "mod5")) return i % 5 == 2;
+    if (!strcmp(nulls, "rare")) return i % 997 == 5;
     if (!strcmp(nulls, "all")) return true;
     return false;
 }

@@ -18,7 +18,7 @@ kt_status kt_pq_plain_fixed(const uint8_t *src, size_t len, size_t width, void *
                             kt_error *err)
 {
     if (n > len / width) return short_page(err, width == 4 ? "4-byte" : "8-byte", n, n * width, len);
-    if (n) memcpy(dst, src, n * width);
+    if (n && dst != src) memmove(dst, src, n * width);   /* may overlap: page decompressed in place */
     return KT_OK;
 }
 

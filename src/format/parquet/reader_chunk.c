@@ -28,6 +28,7 @@ typedef struct chunk_ctx {
     size_t len;
     int64_t num_rows, rows_done;
     bool have_dict;
+    size_t level_bytes;          /* size of the previous v1 page's level section */
     kt_error *err;
 } chunk_ctx;
 
@@ -304,15 +305,46 @@ static kt_status read_levels(chunk_ctx *c, const uint8_t *src, size_t len, size_
 
 /* ---- pages ---- */
 
-/* The decompressed body of a page (or the page itself when stored raw). */
+/* Where a PLAIN fixed-width page can be decompressed straight into the
+ * output column (its free tail holds the whole body), saving a copy. A v1
+ * page starts with its level section, usually as long as the previous
+ * page's: the body is placed that many bytes (*gap) early, over the end of
+ * the previous values (saved and restored by the caller), so the values
+ * land in place. NULL if the page does not qualify. */
+#define MAX_LEVEL_GAP 64
+static uint8_t *direct_target(chunk_ctx *c, kt_pq_encoding enc, size_t usize, size_t want_gap, size_t *gap)
+{
+    *gap = 0;
+    if (enc != KT_PQ_ENC_PLAIN || c->leaf->conversion != KT_PQ_CONV_NONE) return NULL;
+    size_t w;
+    switch (c->info->physical) {
+    case KT_PQ_INT32: case KT_PQ_FLOAT: w = 4; break;
+    case KT_PQ_INT64: case KT_PQ_DOUBLE: w = 8; break;
+    default: return NULL;
+    }
+    kt_column *o = c->out;
+    if (!o->values) return NULL;
+    size_t g = want_gap <= MAX_LEVEL_GAP && want_gap <= o->len * w ? want_gap : 0;
+    if ((o->cap - o->len) * w + g < usize) return NULL;
+    *gap = g;
+    return (uint8_t *)o->values + o->len * w - g;
+}
+
+/* The decompressed body of a page (or the page itself when stored raw),
+ * in `direct` when given, else in the reader's page buffer. */
 static kt_status page_body(chunk_ctx *c, bool compressed, const uint8_t *src, size_t csize,
-                           size_t usize, const uint8_t **body)
+                           size_t usize, uint8_t *direct, const uint8_t **body)
 {
     if (!compressed || c->meta->codec == KT_PQ_CODEC_UNCOMPRESSED) {
         if (csize != usize)
             return kt_fail(c->err, KT_ERR_FORMAT, "uncompressed page data is %zu bytes, header says %zu",
                            csize, usize);
         *body = src;
+        return KT_OK;
+    }
+    if (direct) {
+        KT_TRY(kt_pq_decompress(c->meta->codec, src, csize, direct, usize, c->err));
+        *body = direct;
         return KT_OK;
     }
     kt_buf *pb = &c->r->page;
@@ -338,7 +370,7 @@ static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const
         return kt_fail(c->err, KT_ERR_FORMAT, "dictionary page has %d values", d->num_values);
     const uint8_t *body;
     size_t usize = (size_t)h->uncompressed_page_size;
-    KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, usize, &body));
+    KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, usize, NULL, &body));
     kt_column *dict = &c->r->dict;
     kt_pq_reset_column(dict, c->info->value_type);
     if (c->leaf->conversion != KT_PQ_CONV_NONE) {
@@ -380,39 +412,52 @@ static kt_status finish_data_page(chunk_ctx *c, kt_pq_encoding enc, const uint8_
     return KT_OK;
 }
 
+/* Levels of a v1 page at the start of its body; advances *p and *len. */
+static kt_status v1_levels(chunk_ctx *c, const kt_pq_data_page_header *d, const uint8_t **p, size_t *len,
+                           size_t n, uint8_t **levels, size_t *present)
+{
+    if (d->definition_level_encoding == KT_PQ_ENC_RLE) {
+        if (*len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "definition levels lack their length prefix");
+        uint32_t lv_len = kt_pq_le32(*p);
+        if (lv_len > *len - 4)
+            return kt_fail(c->err, KT_ERR_FORMAT, "definition levels (%u bytes) run past the page (%zu bytes)",
+                           lv_len, *len - 4);
+        KT_TRY(read_levels(c, *p + 4, lv_len, n, levels, present));
+        *p += 4 + lv_len;
+        *len -= 4 + (size_t)lv_len;
+    } else if (d->definition_level_encoding == KT_PQ_ENC_BIT_PACKED) {
+        size_t used;
+        KT_TRY(levels_buffer(c, n, levels));
+        KT_TRY(kt_pq_bit_packed_levels(*p, *len, 1, *levels, n, &used, c->err));
+        *present = count_present(*levels, n);
+        *p += used;
+        *len -= used;
+    } else {
+        return kt_fail(c->err, KT_ERR_UNSUPPORTED, "definition level encoding %s is not supported",
+                       kt_pq_encoding_name(d->definition_level_encoding));
+    }
+    return KT_OK;
+}
+
 static kt_status data_page_v1(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_data_page_header) return kt_fail(c->err, KT_ERR_FORMAT, "data page lacks its DataPageHeader");
     const kt_pq_data_page_header *d = &h->data_page_header;
     KT_TRY(check_page_rows(c, d->num_values));
-    size_t n = (size_t)d->num_values, len = (size_t)h->uncompressed_page_size;
-    const uint8_t *p;
-    KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, len, &p));
+    size_t n = (size_t)d->num_values, len = (size_t)h->uncompressed_page_size, gap;
+    uint8_t saved[MAX_LEVEL_GAP];
+    uint8_t *direct = direct_target(c, d->encoding, len, c->leaf->max_def ? c->level_bytes : 0, &gap);
+    if (gap) memcpy(saved, direct, gap);
+    const uint8_t *p, *body;
+    kt_status st = page_body(c, true, src, (size_t)h->compressed_page_size, len, direct, &body);
+    p = body;
     uint8_t *levels = NULL;
     size_t present = n;
-    if (c->leaf->max_def > 0) {
-        if (d->definition_level_encoding == KT_PQ_ENC_RLE) {
-            if (len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "definition levels lack their length prefix");
-            uint32_t lv_len = kt_pq_le32(p);
-            if (lv_len > len - 4)
-                return kt_fail(c->err, KT_ERR_FORMAT, "definition levels (%u bytes) run past the page (%zu bytes)",
-                               lv_len, len - 4);
-            KT_TRY(read_levels(c, p + 4, lv_len, n, &levels, &present));
-            p += 4 + lv_len;
-            len -= 4 + (size_t)lv_len;
-        } else if (d->definition_level_encoding == KT_PQ_ENC_BIT_PACKED) {
-            size_t used;
-            KT_TRY(levels_buffer(c, n, &levels));
-            KT_TRY(kt_pq_bit_packed_levels(p, len, 1, levels, n, &used, c->err));
-            present = count_present(levels, n);
-            p += used;
-            len -= used;
-        } else {
-            return kt_fail(c->err, KT_ERR_UNSUPPORTED, "definition level encoding %s is not supported",
-                           kt_pq_encoding_name(d->definition_level_encoding));
-        }
-    }
-    return finish_data_page(c, d->encoding, p, len, n, levels, present);
+    if (st == KT_OK && c->leaf->max_def > 0) st = v1_levels(c, d, &p, &len, n, &levels, &present);
+    c->level_bytes = (size_t)(p - body);
+    if (st == KT_OK) st = finish_data_page(c, d->encoding, p, len, n, levels, present);
+    if (gap) memcpy(direct, saved, gap);   /* the previous page's last values */
+    return st;
 }
 
 static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
@@ -436,7 +481,9 @@ static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const ui
                        d->num_nulls, nulls);
     const uint8_t *values;
     size_t vlen = (size_t)(usize - rl - dl);
-    KT_TRY(page_body(c, d->is_compressed, src + rl + dl, (size_t)(csize - rl - dl), vlen, &values));
+    size_t gap;
+    KT_TRY(page_body(c, d->is_compressed, src + rl + dl, (size_t)(csize - rl - dl), vlen,
+                     direct_target(c, d->encoding, vlen, 0, &gap), &values));
     return finish_data_page(c, d->encoding, values, vlen, n, levels, present);
 }
 
@@ -528,7 +575,11 @@ static kt_status reserve_rows(chunk_ctx *c)
     if (need > c->r->memory_limit)
         return kt_fail(c->err, KT_ERR_NOMEM, "%lld rows need %llu bytes, over the %zu-byte memory limit",
                        (long long)c->num_rows, (unsigned long long)need, c->r->memory_limit);
-    return reserve_values(c, c->out, (size_t)c->num_rows);
+    /* Fixed-width columns get room for a page's level bytes past the last
+     * row, so even the last page can be decompressed in place. */
+    size_t rows = (size_t)c->num_rows;
+    if (width >= 4 && c->out->type != KT_BYTES) rows += rows / 32 + MAX_LEVEL_GAP;
+    return reserve_values(c, c->out, rows);
 }
 
 kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column *out, kt_error *err)
