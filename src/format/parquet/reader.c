@@ -79,6 +79,7 @@ static kt_pq_reader *reader_new(const char *name)
     }
     r->fd = -1;
     r->memory_limit = KT_PQ_DEFAULT_MEMORY_LIMIT;
+    r->window = KT_PQ_WINDOW;
     kt_arena_init(&r->meta_arena, 0);
     kt_arena_init(&r->page_arena, 0);
     kt_buf_init(&r->chunk);

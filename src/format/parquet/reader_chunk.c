@@ -24,8 +24,8 @@ typedef struct chunk_ctx {
     const kt_pq_column_meta *meta;
     kt_column *out;
     uint64_t start;              /* file offset of the chunk */
-    const uint8_t *data;
-    size_t len;
+    size_t len;                  /* bytes in the chunk */
+    size_t win_off, win_len;     /* chunk bytes now in r->chunk (file mode) */
     int64_t num_rows, rows_done;
     bool have_dict;
     size_t level_bytes;          /* size of the previous v1 page's level section */
@@ -487,6 +487,44 @@ static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const ui
     return finish_data_page(c, d->encoding, values, vlen, n, levels, present);
 }
 
+/* Chunk bytes [off, off + need) (need <= len - off). Files are read in
+ * windows of at least r->window bytes, so memory holds about a page, not
+ * the whole chunk, and the buffer stays warm in cache. */
+static kt_status chunk_bytes(chunk_ctx *c, size_t off, size_t need, const uint8_t **p)
+{
+    if (c->r->mem) {
+        *p = c->r->mem + c->start + off;
+        return KT_OK;
+    }
+    if (off >= c->win_off && need <= c->win_len && off - c->win_off <= c->win_len - need) {
+        *p = c->r->chunk.data + (off - c->win_off);
+        return KT_OK;
+    }
+    size_t want = need > c->r->window ? need : c->r->window;
+    if (want > c->len - off) want = c->len - off;
+    c->win_len = 0;
+    KT_TRY(kt_pq_bytes_at(c->r, c->start + off, want, &c->r->chunk, p, c->err));
+    c->win_off = off;
+    c->win_len = want;
+    return KT_OK;
+}
+
+/* Parses the page header at chunk offset pos: first from a probe of the
+ * next bytes, then (page headers with large statistics) from the rest. */
+static kt_status read_page_header(chunk_ctx *c, size_t pos, kt_pq_page_header *h, size_t *hlen)
+{
+    size_t rest = c->len - pos, probe = c->r->window / 16 + 256;
+    if (probe > rest) probe = rest;
+    const uint8_t *p;
+    for (;;) {
+        KT_TRY(chunk_bytes(c, pos, probe, &p));
+        kt_arena_reset(&c->r->page_arena);
+        kt_status st = kt_pq_parse_page_header(p, probe, &c->r->page_arena, h, hlen, c->err);
+        if (st != KT_ERR_FORMAT || probe == rest) return st;
+        probe = rest;
+    }
+}
+
 static kt_status page_header_error(chunk_ctx *c, uint64_t off, size_t pos)
 {
     if (strstr(c->err ? c->err->msg : "", "past the end"))
@@ -502,8 +540,7 @@ static kt_status one_page(chunk_ctx *c, size_t *pos)
     uint64_t off = c->start + *pos;
     kt_pq_page_header h;
     size_t hlen;
-    kt_arena_reset(&c->r->page_arena);
-    kt_status st = kt_pq_parse_page_header(c->data + *pos, c->len - *pos, &c->r->page_arena, &h, &hlen, c->err);
+    kt_status st = read_page_header(c, *pos, &h, &hlen);
     if (st != KT_OK) return st == KT_ERR_FORMAT ? page_header_error(c, off, *pos) : st;
     size_t left = c->len - *pos - hlen;
     if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0)
@@ -519,7 +556,8 @@ static kt_status one_page(chunk_ctx *c, size_t *pos)
                        "page at offset %llu declares %d uncompressed bytes, more than the column chunk holds (%lld)",
                        (unsigned long long)off, h.uncompressed_page_size,
                        (long long)c->meta->total_uncompressed_size);
-    const uint8_t *src = c->data + *pos + hlen;
+    const uint8_t *src;
+    KT_TRY(chunk_bytes(c, *pos + hlen, (size_t)h.compressed_page_size, &src));
     *pos += hlen + (size_t)h.compressed_page_size;
     switch (h.type) {
     case KT_PQ_PAGE_DICTIONARY: st = dictionary_page(c, &h, src); break;
@@ -596,7 +634,6 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
     KT_TRY(check_codec(&c));
     KT_TRY(locate_chunk(&c));
     KT_TRY(reserve_rows(&c));
-    KT_TRY(kt_pq_bytes_at(r, c.start, c.len, &r->chunk, &c.data, err));
     size_t pos = 0;
     while (c.rows_done < c.num_rows) {
         if (pos >= c.len)

@@ -14,6 +14,9 @@
 #include "core/buf.h"
 #include "format/parquet/reader.h"
 
+/* Column chunk bytes read from a file at a time (at least a whole page). */
+#define KT_PQ_WINDOW ((size_t)1 << 20)
+
 /* Default bound on what one decoded column chunk or one page may take. */
 #define KT_PQ_DEFAULT_MEMORY_LIMIT ((size_t)2 << 30)
 
@@ -38,6 +41,7 @@ struct kt_pq_reader {
     uint64_t file_size;
     uint64_t data_end;           /* first byte of the footer */
     size_t memory_limit;
+    size_t window;               /* file bytes read at a time (default KT_PQ_WINDOW) */
 
     kt_arena meta_arena;
     kt_pq_file_meta meta;
