@@ -325,7 +325,9 @@ static uint8_t *direct_target(chunk_ctx *c, kt_pq_encoding enc, size_t usize, si
     kt_column *o = c->out;
     if (!o->values) return NULL;
     size_t g = want_gap <= MAX_LEVEL_GAP && want_gap <= o->len * w ? want_gap : 0;
-    if ((o->cap - o->len) * w + g < usize) return NULL;
+    /* Room for the whole body from the current end, whatever the gap, so
+     * appending the page's values can never reallocate under it. */
+    if ((o->cap - o->len) * w < usize + 1) return NULL;
     *gap = g;
     return (uint8_t *)o->values + o->len * w - g;
 }
