@@ -1,14 +1,9 @@
 /*
- * format/parquet/reader_chunk.c — decoding one column chunk: the page
- * loop (dictionary, v1 and v2 data pages), decompression, definition
- * levels, the per-encoding value decoders, conversion to the output type
- * and spreading dense values over null slots.
- *
- * Values of a page are first decoded densely (non-null values back to
- * back) at the end of the output column, then moved to their rows from
- * the back, so a page with no nulls is never touched twice. The output is
- * reserved for the row group's rows up front (bounded by the memory
- * limit), so decoders never reallocate mid-row-group for fixed widths.
+ * format/parquet/reader_chunk.c — decoding one column chunk page by page:
+ * locating the chunk, reading it through a page-sized file window, page
+ * headers, decompression (in place into the output when possible),
+ * dictionary pages, v1 and v2 data pages and their definition levels.
+ * Value decoding is in reader_values.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,267 +12,6 @@
 #include "format/parquet/decode.h"
 #include "format/parquet/reader_internal.h"
 
-typedef struct chunk_ctx {
-    kt_pq_reader *r;
-    const kt_pq_column_info *info;
-    const kt_pq_leaf *leaf;
-    const kt_pq_column_meta *meta;
-    kt_column *out;
-    uint64_t start;              /* file offset of the chunk */
-    size_t len;                  /* bytes in the chunk */
-    size_t win_off, win_len;     /* chunk bytes now in r->chunk (file mode) */
-    int64_t num_rows, rows_done;
-    bool have_dict;
-    size_t level_bytes;          /* size of the previous v1 page's level section */
-    kt_error *err;
-} chunk_ctx;
-
-static bool is_dictionary_encoding(kt_pq_encoding e)
-{
-    return e == KT_PQ_ENC_PLAIN_DICTIONARY || e == KT_PQ_ENC_RLE_DICTIONARY;
-}
-
-static kt_status unsupported_encoding(chunk_ctx *c, kt_pq_encoding e)
-{
-    return kt_fail(c->err, KT_ERR_UNSUPPORTED, "encoding %s is not supported for %s values",
-                   kt_pq_encoding_name(e), kt_pq_physical_name(c->info->physical));
-}
-
-static size_t bytes_budget(const chunk_ctx *c, const kt_column *col)
-{
-    size_t used = col->type == KT_BYTES && col->offsets ? (size_t)col->offsets[col->len] : 0;
-    return used < c->r->memory_limit ? c->r->memory_limit - used : 0;
-}
-
-/* Room for n more values; at least one, so the value pointers are never
- * NULL when a decoder forms "values + len" for an empty page. */
-static kt_status reserve_values(chunk_ctx *c, kt_column *col, size_t n)
-{
-    if (kt_column_reserve(col, n ? n : 1, 0) != KT_OK)
-        return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu values", n);
-    return KT_OK;
-}
-
-/* ---- PLAIN ---- */
-
-/* Most values a PLAIN section of len bytes can hold. */
-static size_t plain_capacity(const chunk_ctx *c, size_t len)
-{
-    switch (c->info->physical) {
-    case KT_PQ_BOOLEAN: return len > SIZE_MAX / 8 ? SIZE_MAX : len * 8;
-    case KT_PQ_INT32: case KT_PQ_FLOAT: return len / 4;
-    case KT_PQ_INT64: case KT_PQ_DOUBLE: return len / 8;
-    case KT_PQ_INT96: return len / 12;
-    case KT_PQ_BYTE_ARRAY: return len / 4;
-    case KT_PQ_FIXED_LEN_BYTE_ARRAY: return len / (size_t)c->info->type_length;
-    }
-    return 0;
-}
-
-static kt_status decode_plain(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, kt_column *t)
-{
-    if (n > plain_capacity(c, len))
-        return kt_fail(c->err, KT_ERR_FORMAT, "PLAIN %s: %zu values cannot fit in %zu bytes",
-                       kt_pq_physical_name(c->info->physical), n, len);
-    kt_error *err = c->err;
-    switch (c->info->physical) {
-    case KT_PQ_BOOLEAN:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_bool(src, len, KT_COL_BOOL(t) + t->len, n, err));
-        break;
-    case KT_PQ_INT32: case KT_PQ_FLOAT:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_fixed(src, len, 4, (char *)t->values + t->len * 4, n, err));
-        break;
-    case KT_PQ_INT64: case KT_PQ_DOUBLE:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_fixed(src, len, 8, (char *)t->values + t->len * 8, n, err));
-        break;
-    case KT_PQ_INT96:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_int96(src, len, KT_COL_I64(t) + t->len, n, err));
-        break;
-    case KT_PQ_BYTE_ARRAY:
-        return kt_pq_plain_byte_array(src, len, t, n, err);
-    case KT_PQ_FIXED_LEN_BYTE_ARRAY:
-        return kt_pq_plain_flba(src, len, (size_t)c->info->type_length, t, n, err);
-    }
-    t->len += n;
-    return KT_OK;
-}
-
-/* ---- other encodings ---- */
-
-static kt_status decode_rle_bools(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, kt_column *t)
-{
-    if (c->info->physical != KT_PQ_BOOLEAN) return unsupported_encoding(c, KT_PQ_ENC_RLE);
-    if (len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "RLE booleans lack their length prefix");
-    uint32_t rle_len = kt_pq_le32(src);
-    if (rle_len > len - 4)
-        return kt_fail(c->err, KT_ERR_FORMAT, "RLE booleans (%u bytes) run past the page (%zu bytes)",
-                       rle_len, len - 4);
-    KT_TRY(reserve_values(c, t, n));
-    KT_TRY(kt_pq_rle_decode8(src + 4, rle_len, 1, KT_COL_BOOL(t) + t->len, n, c->err));
-    t->len += n;
-    return KT_OK;
-}
-
-static kt_status decode_delta_ints(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, kt_column *t)
-{
-    size_t consumed;
-    if (c->info->physical == KT_PQ_INT32) {
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_delta_i32(src, len, KT_COL_I32(t) + t->len, n, &consumed, c->err));
-    } else if (c->info->physical == KT_PQ_INT64) {
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_delta_i64(src, len, KT_COL_I64(t) + t->len, n, &consumed, c->err));
-    } else {
-        return unsupported_encoding(c, KT_PQ_ENC_DELTA_BINARY_PACKED);
-    }
-    t->len += n;
-    return KT_OK;
-}
-
-static kt_status decode_byte_stream_split(chunk_ctx *c, const uint8_t *src, size_t len, size_t n,
-                                          kt_column *t)
-{
-    size_t width;
-    switch (c->info->physical) {
-    case KT_PQ_INT32: case KT_PQ_FLOAT: width = 4; break;
-    case KT_PQ_INT64: case KT_PQ_DOUBLE: width = 8; break;
-    case KT_PQ_FIXED_LEN_BYTE_ARRAY: width = (size_t)c->info->type_length; break;
-    default: return unsupported_encoding(c, KT_PQ_ENC_BYTE_STREAM_SPLIT);
-    }
-    if (n > len / width)
-        return kt_fail(c->err, KT_ERR_FORMAT, "BYTE_STREAM_SPLIT: %zu values cannot fit in %zu bytes", n, len);
-    if (t->type != KT_BYTES) {
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_byte_stream_split(src, len, width, (uint8_t *)t->values + t->len * width, n, c->err));
-        t->len += n;
-        return KT_OK;
-    }
-    if (kt_column_reserve(t, n, n * width + KT_PQ_COPY_SLACK) != KT_OK)
-        return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu values", n);
-    int64_t *off = t->offsets + t->len;
-    KT_TRY(kt_pq_byte_stream_split(src, len, width, (uint8_t *)t->bytes + off[0], n, c->err));
-    for (size_t i = 0; i < n; i++) off[i + 1] = off[i] + (int64_t)width;
-    t->len += n;
-    return KT_OK;
-}
-
-static kt_status decode_dictionary_indices(chunk_ctx *c, const uint8_t *src, size_t len, size_t n)
-{
-    if (!c->have_dict)
-        return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page but the column chunk has no dictionary page");
-    if (n == 0) return KT_OK;
-    if (len < 1) return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page lacks its bit width");
-    return kt_pq_dict_decode(src + 1, len - 1, src[0], &c->r->dict, c->r->dict_max_len, c->out, n,
-                             c->r->memory_limit, c->err);
-}
-
-/* Converts staged physical values onto the end of `to` (output type). */
-static kt_status convert_append(chunk_ctx *c, const kt_column *from, kt_column *to)
-{
-    size_t n = from->len;
-    KT_TRY(reserve_values(c, to, n));
-    if (c->leaf->conversion == KT_PQ_CONV_WIDEN_U32) {
-        kt_pq_widen_u32(KT_COL_I32(from), KT_COL_I64(to) + to->len, n);
-    } else if (from->type == KT_INT32) {
-        kt_pq_decimal_i32(KT_COL_I32(from), KT_COL_DOUBLE(to) + to->len, n, c->leaf->scale);
-    } else if (from->type == KT_INT64) {
-        kt_pq_decimal_i64(KT_COL_I64(from), KT_COL_DOUBLE(to) + to->len, n, c->leaf->scale);
-    } else {
-        KT_TRY(kt_pq_decimal_bytes(from, KT_COL_DOUBLE(to) + to->len, c->leaf->scale, c->err));
-    }
-    to->len += n;
-    return KT_OK;
-}
-
-/* Appends n dense values of a data page to the output column. */
-static kt_status decode_values(chunk_ctx *c, kt_pq_encoding enc, const uint8_t *src, size_t len, size_t n)
-{
-    if (is_dictionary_encoding(enc)) return decode_dictionary_indices(c, src, len, n);
-    bool staged = c->leaf->conversion != KT_PQ_CONV_NONE;
-    kt_column *t = c->out;
-    if (staged) {
-        t = &c->r->stage;
-        kt_pq_reset_column(t, c->leaf->decode_type);
-    }
-    switch (enc) {
-    case KT_PQ_ENC_PLAIN:
-        KT_TRY(decode_plain(c, src, len, n, t));
-        break;
-    case KT_PQ_ENC_RLE:
-        KT_TRY(decode_rle_bools(c, src, len, n, t));
-        break;
-    case KT_PQ_ENC_DELTA_BINARY_PACKED:
-        KT_TRY(decode_delta_ints(c, src, len, n, t));
-        break;
-    case KT_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
-        if (c->info->physical != KT_PQ_BYTE_ARRAY) return unsupported_encoding(c, enc);
-        KT_TRY(kt_pq_delta_length_byte_array(src, len, t, n, &c->r->scratch, c->err));
-        break;
-    case KT_PQ_ENC_DELTA_BYTE_ARRAY: {
-        size_t type_length;
-        if (c->info->physical == KT_PQ_BYTE_ARRAY) type_length = 0;
-        else if (c->info->physical == KT_PQ_FIXED_LEN_BYTE_ARRAY) type_length = (size_t)c->info->type_length;
-        else return unsupported_encoding(c, enc);
-        KT_TRY(kt_pq_delta_byte_array(src, len, t, n, type_length, bytes_budget(c, t), &c->r->scratch, c->err));
-        break;
-    }
-    case KT_PQ_ENC_BYTE_STREAM_SPLIT:
-        KT_TRY(decode_byte_stream_split(c, src, len, n, t));
-        break;
-    default:
-        return unsupported_encoding(c, enc);
-    }
-    if (t->type == KT_BYTES && t->offsets && (size_t)t->offsets[t->len] > c->r->memory_limit)
-        return kt_fail(c->err, KT_ERR_NOMEM, "decoded values exceed the %zu-byte memory limit",
-                       c->r->memory_limit);
-    return staged ? convert_append(c, t, c->out) : KT_OK;
-}
-
-/* ---- nulls ---- */
-
-#define SPREAD(T)                                                           \
-    do {                                                                    \
-        T *v = (T *)out->values + base;                                     \
-        size_t j = k;                                                       \
-        for (size_t i = n; i-- > 0;) v[i] = valid[i] ? v[--j] : (T)0;       \
-    } while (0)
-
-/* The output holds base + k values (k dense values of this page); moves
- * them to their rows among n and records validity. */
-static kt_status spread_nulls(chunk_ctx *c, size_t base, size_t k, size_t n, const uint8_t *valid)
-{
-    kt_column *out = c->out;
-    if (k == n) {
-        if (out->valid) memset(out->valid + base, 1, n);
-        return KT_OK;
-    }
-    if (!out->valid) {
-        out->valid = malloc(out->cap ? out->cap : 1);
-        if (!out->valid) return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for validity");
-        memset(out->valid, 1, base);
-    }
-    memcpy(out->valid + base, valid, n);
-    out->null_count += n - k;
-    if (out->type == KT_BYTES) {
-        int64_t *o = out->offsets + base;
-        size_t j = k;
-        o[n] = o[k];
-        for (size_t i = n; i-- > 0;) o[i] = valid[i] ? o[--j] : o[i + 1];
-    } else {
-        switch (kt_type_width(out->type)) {
-        case 1: SPREAD(uint8_t); break;
-        case 4: SPREAD(uint32_t); break;
-        default: SPREAD(uint64_t); break;
-        }
-    }
-    out->len = base + n;
-    return KT_OK;
-}
-
 static size_t count_present(const uint8_t *levels, size_t n)
 {
     size_t k = 0;
@@ -285,7 +19,7 @@ static size_t count_present(const uint8_t *levels, size_t n)
     return k;
 }
 
-static kt_status levels_buffer(chunk_ctx *c, size_t n, uint8_t **out)
+static kt_status levels_buffer(kt_pq_chunk *c, size_t n, uint8_t **out)
 {
     kt_buf *b = &c->r->levels;
     kt_buf_clear(b);
@@ -296,7 +30,7 @@ static kt_status levels_buffer(chunk_ctx *c, size_t n, uint8_t **out)
 }
 
 /* Hybrid-encoded definition levels (no length prefix) of n values. */
-static kt_status read_levels(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, uint8_t **levels,
+static kt_status read_levels(kt_pq_chunk *c, const uint8_t *src, size_t len, size_t n, uint8_t **levels,
                              size_t *present)
 {
     KT_TRY(levels_buffer(c, n, levels));
@@ -312,7 +46,7 @@ static kt_status read_levels(chunk_ctx *c, const uint8_t *src, size_t len, size_
  * the previous values (saved and restored by the caller), so the values
  * land in place. NULL if the page does not qualify. */
 #define MAX_LEVEL_GAP 64
-static uint8_t *direct_target(chunk_ctx *c, kt_pq_encoding enc, size_t usize, size_t want_gap, size_t *gap)
+static uint8_t *direct_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, size_t want_gap, size_t *gap)
 {
     *gap = 0;
     if (enc != KT_PQ_ENC_PLAIN || c->leaf->conversion != KT_PQ_CONV_NONE) return NULL;
@@ -334,7 +68,7 @@ static uint8_t *direct_target(chunk_ctx *c, kt_pq_encoding enc, size_t usize, si
 
 /* The decompressed body of a page (or the page itself when stored raw),
  * in `direct` when given, else in the reader's page buffer. */
-static kt_status page_body(chunk_ctx *c, bool compressed, const uint8_t *src, size_t csize,
+static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, size_t csize,
                            size_t usize, uint8_t *direct, const uint8_t **body)
 {
     if (!compressed || c->meta->codec == KT_PQ_CODEC_UNCOMPRESSED) {
@@ -358,7 +92,7 @@ static kt_status page_body(chunk_ctx *c, bool compressed, const uint8_t *src, si
     return KT_OK;
 }
 
-static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
+static kt_status dictionary_page(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_dictionary_page_header)
         return kt_fail(c->err, KT_ERR_FORMAT, "dictionary page lacks its DictionaryPageHeader");
@@ -378,10 +112,10 @@ static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const
     if (c->leaf->conversion != KT_PQ_CONV_NONE) {
         kt_column *stage = &c->r->stage;
         kt_pq_reset_column(stage, c->leaf->decode_type);
-        KT_TRY(decode_plain(c, body, usize, (size_t)d->num_values, stage));
-        KT_TRY(convert_append(c, stage, dict));
+        KT_TRY(kt_pq_chunk_plain(c, body, usize, (size_t)d->num_values, stage));
+        KT_TRY(kt_pq_chunk_convert(c, stage, dict));
     } else {
-        KT_TRY(decode_plain(c, body, usize, (size_t)d->num_values, dict));
+        KT_TRY(kt_pq_chunk_plain(c, body, usize, (size_t)d->num_values, dict));
     }
     c->r->dict_max_len = 0;
     if (dict->type == KT_BYTES && kt_pq_dict_pad(dict, &c->r->dict_max_len) != KT_OK)
@@ -390,7 +124,7 @@ static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const
     return KT_OK;
 }
 
-static kt_status check_page_rows(chunk_ctx *c, int32_t n)
+static kt_status check_page_rows(kt_pq_chunk *c, int32_t n)
 {
     if (n < 0 || n > c->num_rows - c->rows_done)
         return kt_fail(c->err, KT_ERR_FORMAT, "page has %d values but only %lld rows remain in the row group",
@@ -400,22 +134,22 @@ static kt_status check_page_rows(chunk_ctx *c, int32_t n)
 
 /* Shared tail of v1 and v2 pages: k present values among n, then nulls
  * (levels is read only when k < n). */
-static kt_status finish_data_page(chunk_ctx *c, kt_pq_encoding enc, const uint8_t *values, size_t len,
+static kt_status finish_data_page(kt_pq_chunk *c, kt_pq_encoding enc, const uint8_t *values, size_t len,
                                   size_t n, const uint8_t *levels, size_t k)
 {
     size_t base = c->out->len;
-    KT_TRY(decode_values(c, enc, values, len, k));
+    KT_TRY(kt_pq_chunk_values(c, enc, values, len, k));
     if (c->out->len != base + k)
         return kt_fail(c->err, KT_ERR_INTERNAL, "decoder produced %zu values, expected %zu",
                        c->out->len - base, k);
-    if (k < n) KT_TRY(spread_nulls(c, base, k, n, levels));
+    if (k < n) KT_TRY(kt_pq_chunk_spread_nulls(c, base, k, n, levels));
     else if (c->out->valid) memset(c->out->valid + base, 1, n);
     c->rows_done += (int64_t)n;
     return KT_OK;
 }
 
 /* Levels of a v1 page at the start of its body; advances *p and *len. */
-static kt_status v1_levels(chunk_ctx *c, const kt_pq_data_page_header *d, const uint8_t **p, size_t *len,
+static kt_status v1_levels(kt_pq_chunk *c, const kt_pq_data_page_header *d, const uint8_t **p, size_t *len,
                            size_t n, uint8_t **levels, size_t *present)
 {
     if (d->definition_level_encoding == KT_PQ_ENC_RLE) {
@@ -441,7 +175,7 @@ static kt_status v1_levels(chunk_ctx *c, const kt_pq_data_page_header *d, const 
     return KT_OK;
 }
 
-static kt_status data_page_v1(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
+static kt_status data_page_v1(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_data_page_header) return kt_fail(c->err, KT_ERR_FORMAT, "data page lacks its DataPageHeader");
     const kt_pq_data_page_header *d = &h->data_page_header;
@@ -462,7 +196,7 @@ static kt_status data_page_v1(chunk_ctx *c, const kt_pq_page_header *h, const ui
     return st;
 }
 
-static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
+static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_data_page_header_v2)
         return kt_fail(c->err, KT_ERR_FORMAT, "data page v2 lacks its DataPageHeaderV2");
@@ -492,7 +226,7 @@ static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const ui
 /* Chunk bytes [off, off + need) (need <= len - off). Files are read in
  * windows of at least r->window bytes, so memory holds about a page, not
  * the whole chunk, and the buffer stays warm in cache. */
-static kt_status chunk_bytes(chunk_ctx *c, size_t off, size_t need, const uint8_t **p)
+static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, const uint8_t **p)
 {
     if (c->r->mem) {
         *p = c->r->mem + c->start + off;
@@ -513,7 +247,7 @@ static kt_status chunk_bytes(chunk_ctx *c, size_t off, size_t need, const uint8_
 
 /* Parses the page header at chunk offset pos: first from a probe of the
  * next bytes, then (page headers with large statistics) from the rest. */
-static kt_status read_page_header(chunk_ctx *c, size_t pos, kt_pq_page_header *h, size_t *hlen)
+static kt_status read_page_header(kt_pq_chunk *c, size_t pos, kt_pq_page_header *h, size_t *hlen)
 {
     size_t rest = c->len - pos, probe = c->r->window / 16 + 256;
     if (probe > rest) probe = rest;
@@ -527,23 +261,22 @@ static kt_status read_page_header(chunk_ctx *c, size_t pos, kt_pq_page_header *h
     }
 }
 
-static kt_status page_header_error(chunk_ctx *c, uint64_t off, size_t pos)
+static kt_status page_header_error(kt_pq_chunk *c, uint64_t off)
 {
     if (strstr(c->err ? c->err->msg : "", "past the end"))
         return kt_fail(c->err, KT_ERR_FORMAT, "page header at offset %llu runs past the column chunk (ends at %llu)",
                        (unsigned long long)off, (unsigned long long)(c->start + c->len));
-    (void)pos;
     kt_error_prefix(c->err, "page header at offset %llu", (unsigned long long)off);
     return c->err ? c->err->status : KT_ERR_FORMAT;
 }
 
-static kt_status one_page(chunk_ctx *c, size_t *pos)
+static kt_status one_page(kt_pq_chunk *c, size_t *pos)
 {
     uint64_t off = c->start + *pos;
     kt_pq_page_header h;
     size_t hlen;
     kt_status st = read_page_header(c, *pos, &h, &hlen);
-    if (st != KT_OK) return st == KT_ERR_FORMAT ? page_header_error(c, off, *pos) : st;
+    if (st != KT_OK) return st == KT_ERR_FORMAT ? page_header_error(c, off) : st;
     size_t left = c->len - *pos - hlen;
     if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0)
         return kt_fail(c->err, KT_ERR_FORMAT, "page at offset %llu has negative sizes", (unsigned long long)off);
@@ -574,7 +307,7 @@ static kt_status one_page(chunk_ctx *c, size_t *pos)
     return st;
 }
 
-static kt_status check_codec(chunk_ctx *c)
+static kt_status check_codec(kt_pq_chunk *c)
 {
     switch (c->meta->codec) {
     case KT_PQ_CODEC_UNCOMPRESSED: case KT_PQ_CODEC_SNAPPY: case KT_PQ_CODEC_GZIP:
@@ -588,7 +321,7 @@ static kt_status check_codec(chunk_ctx *c)
 
 /* Where the chunk's pages start and how many bytes they span, checked
  * against the file's data region. */
-static kt_status locate_chunk(chunk_ctx *c)
+static kt_status locate_chunk(kt_pq_chunk *c)
 {
     const kt_pq_column_meta *m = c->meta;
     int64_t start = m->data_page_offset;
@@ -608,7 +341,7 @@ static kt_status locate_chunk(chunk_ctx *c)
     return KT_OK;
 }
 
-static kt_status reserve_rows(chunk_ctx *c)
+static kt_status reserve_rows(kt_pq_chunk *c)
 {
     size_t width = c->out->type == KT_BYTES ? sizeof(int64_t) : kt_type_width(c->out->type);
     uint64_t need = (uint64_t)c->num_rows * (width + 1);
@@ -619,13 +352,13 @@ static kt_status reserve_rows(chunk_ctx *c)
      * row, so even the last page can be decompressed in place. */
     size_t rows = (size_t)c->num_rows;
     if (width >= 4 && c->out->type != KT_BYTES) rows += rows / 32 + MAX_LEVEL_GAP;
-    return reserve_values(c, c->out, rows);
+    return kt_pq_chunk_reserve(c, c->out, rows);
 }
 
 kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column *out, kt_error *err)
 {
     const kt_pq_row_group *rg = &r->meta.row_groups[row_group];
-    chunk_ctx c = {
+    kt_pq_chunk c = {
         .r = r, .info = &r->cols[column], .leaf = &r->leaves[column],
         .meta = &rg->columns[column].meta_data, .out = out, .num_rows = rg->num_rows, .err = err,
     };

@@ -61,6 +61,34 @@ struct kt_pq_reader {
     kt_column stage;             /* physical values awaiting conversion */
 };
 
+/* One column chunk being decoded (reader_chunk.c, reader_values.c). */
+typedef struct kt_pq_chunk {
+    kt_pq_reader *r;
+    const kt_pq_column_info *info;
+    const kt_pq_leaf *leaf;
+    const kt_pq_column_meta *meta;
+    kt_column *out;
+    uint64_t start;              /* file offset of the chunk */
+    size_t len;                  /* bytes in the chunk */
+    size_t win_off, win_len;     /* chunk bytes now in r->chunk (file mode) */
+    int64_t num_rows, rows_done;
+    bool have_dict;
+    size_t level_bytes;          /* size of the previous v1 page's level section */
+    kt_error *err;
+} kt_pq_chunk;
+
+/* Appends n dense values of a data page encoded with enc to c->out. */
+kt_status kt_pq_chunk_values(kt_pq_chunk *c, kt_pq_encoding enc, const uint8_t *src, size_t len, size_t n);
+/* Appends n PLAIN values of the chunk's physical type to t. */
+kt_status kt_pq_chunk_plain(kt_pq_chunk *c, const uint8_t *src, size_t len, size_t n, kt_column *t);
+/* Converts staged physical values onto the end of `to` (output type). */
+kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *to);
+/* c->out holds base + k values, k dense values of a page of n; moves them
+ * to their rows (valid[i] = 1 for a value) and records validity. */
+kt_status kt_pq_chunk_spread_nulls(kt_pq_chunk *c, size_t base, size_t k, size_t n, const uint8_t *valid);
+/* Room for n more values in col (at least one). */
+kt_status kt_pq_chunk_reserve(kt_pq_chunk *c, kt_column *col, size_t n);
+
 /* Reads len bytes at off: a pointer into memory, or into buf after pread. */
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
                          const uint8_t **out, kt_error *err);
