@@ -344,10 +344,9 @@ static kt_status locate_chunk(kt_pq_chunk *c)
 static kt_status reserve_rows(kt_pq_chunk *c)
 {
     size_t width = c->out->type == KT_BYTES ? sizeof(int64_t) : kt_type_width(c->out->type);
-    uint64_t need = (uint64_t)c->num_rows * (width + 1);
-    if (need > c->r->memory_limit)
-        return kt_fail(c->err, KT_ERR_NOMEM, "%lld rows need %llu bytes, over the %zu-byte memory limit",
-                       (long long)c->num_rows, (unsigned long long)need, c->r->memory_limit);
+    if ((uint64_t)c->num_rows > c->r->memory_limit / (width + 1))
+        return kt_fail(c->err, KT_ERR_NOMEM, "%lld rows need more than the %zu-byte memory limit",
+                       (long long)c->num_rows, c->r->memory_limit);
     /* Fixed-width columns get room for a page's level bytes past the last
      * row, so even the last page can be decompressed in place. */
     size_t rows = (size_t)c->num_rows;
