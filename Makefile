@@ -37,6 +37,7 @@ SUPPORT_OBJ      := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 SUPPORT_OBJ_ASAN := $(TEST_SUPPORT:%.c=$(ASAN)/obj/%.o)
 
 .PHONY: all test unit-test bench fuzz fuzz-smoke demo deps clean check-layers
+.SECONDARY:
 all: $(BUILD)/kinetl
 
 $(BUILD)/obj/%.o: %.c
@@ -80,7 +81,8 @@ deps:
 	@bash scripts/deps.sh
 
 # Every test, both builds; the runner ends with "N passed, N failed".
-test: deps $(BUILD)/kinetl $(ASAN)/kinetl $(TEST_BIN) $(TEST_BIN_ASAN) check-layers
+test: deps $(BUILD)/kinetl $(ASAN)/kinetl $(TEST_BIN) $(TEST_BIN_ASAN)
+	@bash scripts/check-layers.sh
 	@KINETL=$(BUILD)/kinetl KINETL_ASAN=$(ASAN)/kinetl bash tests/run.sh \
 	    $(TEST_BIN) $(TEST_BIN_ASAN)
 
@@ -107,8 +109,16 @@ fuzz-smoke: $(FUZZ_TARGETS)
 	@FUZZ_SECONDS=20 bash tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # ---- benchmarks ----
-bench: deps $(BUILD)/kinetl
-	@bash bench/run.sh
+# bench/*.c are benchmark programs linked with libkinetl.a; BENCH=name runs one.
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libkinetl.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK  $@"
+	@$(CC) $(CFLAGS_RELEASE) -o $@ $< $(BUILD)/libkinetl.a $(LDLIBS)
+
+bench: deps $(BUILD)/kinetl $(BENCH_BIN)
+	@BENCH="$(BENCH)" bash bench/run.sh
 
 demo: deps $(BUILD)/kinetl
 	@bash scripts/demo.sh

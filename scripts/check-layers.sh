@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Enforces the layering: core <- format <- lake <- pipeline <- orchestrate <- cli.
+# Enforces the layering: core <- format <- lake <- pipeline <- orchestrate <- cli,
+# and that no external symbol is defined twice in the library.
 # A file may include headers only from its own layer or the layers below it.
 set -u
 cd "$(dirname "$0")/.."
@@ -21,4 +22,13 @@ for f in $(find src -name '*.[ch]'); do
     fi
   done
 done
+# Two objects defining the same external symbol link silently from a static
+# archive (the first one wins): refuse that outright.
+if [ -f build/libkinetl.a ]; then
+  dups=$(nm -g --defined-only build/libkinetl.a 2>/dev/null | awk '$2 ~ /^[TDBR]$/ {print $3}' | sort | uniq -d)
+  if [ -n "$dups" ]; then
+    echo "symbols defined twice in libkinetl.a: $dups" >&2
+    bad=1
+  fi
+fi
 exit $bad

@@ -38,4 +38,16 @@ if [ ! -d tests/oracle/node_modules/@duckdb/node-api ] || \
   echo "deps: installing npm test oracles"
   (cd tests/oracle && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
 fi
+# nodejs-polars ships its engine as an optional per-platform package whose
+# manifest asks for Node >= 22, so npm skips it on Node 20 although it works
+# there. Install it explicitly when nodejs-polars cannot load.
+if ! (cd tests/oracle && node -e "require('nodejs-polars')" >/dev/null 2>&1); then
+  case "$(uname -m)" in x86_64) polars_arch=x64 ;; aarch64) polars_arch=arm64 ;; *) polars_arch="" ;; esac
+  polars_version=$(cd tests/oracle && node -p "require('nodejs-polars/package.json').version")
+  if [ -n "$polars_arch" ]; then
+    echo "deps: installing nodejs-polars-linux-$polars_arch-gnu@$polars_version (the binding npm skipped)"
+    (cd tests/oracle && npm install --no-save --force --no-audit --no-fund --loglevel=error \
+        "nodejs-polars-linux-$polars_arch-gnu@$polars_version")
+  fi
+fi
 echo "deps: ok"

@@ -21,6 +21,7 @@ typedef struct kt_command {
     kt_command_fn run;
 } kt_command;
 
+int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_parquet(const kt_cli_globals *g, int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 
 static const kt_command commands[] = {
+    { "gen", "generate realistic source data and its ground truth", kt_cmd_gen },
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
 };
 

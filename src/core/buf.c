@@ -78,7 +78,9 @@ kt_status kt_buf_printf(kt_buf *b, const char *fmt, ...)
 
 uint8_t *kt_buf_extend(kt_buf *b, size_t len)
 {
-    if (kt_buf_reserve(b, len) != KT_OK) return NULL;
+    /* Reserve at least one byte so an empty extend of an empty buffer still
+     * returns a real pointer (NULL means out of memory). */
+    if (kt_buf_reserve(b, len ? len : 1) != KT_OK) return NULL;
     uint8_t *p = b->data + b->len;
     memset(p, 0, len);
     b->len += len;

@@ -92,6 +92,12 @@ TEST(buf_append_and_printf)
     CHECK_EQ_INT(b.data[b.len - 1], ']');
     CHECK_EQ_INT(b.data[b.len - 601], '[');
     kt_buf_free(&b);
+    kt_buf_init(&b);
+    CHECK(kt_buf_extend(&b, 0) != NULL);   /* empty extend of an empty buffer is not an OOM */
+    CHECK_EQ_INT(b.len, 0);
+    uint8_t *z = kt_buf_extend(&b, 5);
+    CHECK(z && z[0] == 0 && z[4] == 0 && b.len == 5);
+    kt_buf_free(&b);
 }
 
 TEST(column_fixed_width_with_nulls)

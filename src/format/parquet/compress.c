@@ -12,6 +12,7 @@
 #include <lz4.h>
 #include <lz4frame.h>
 #include <snappy-c.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -59,6 +60,21 @@ static kt_status gzip_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t 
         }
         if (rc != Z_OK) break;
         if (in_before == z.avail_in && out_before == z.avail_out) break;
+    }
+    if (rc == Z_OK && produced == expected) {
+        /* Output is full but the stream has not ended: is there more data than declared? */
+        uint8_t extra;
+        z.next_in = (Bytef *)src;
+        z.avail_in = n > UINT_MAX ? UINT_MAX : (uInt)n;
+        z.next_out = &extra;
+        z.avail_out = 1;
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (z.avail_out == 0) {
+            inflateEnd(&z);
+            return kt_fail(err, KT_ERR_FORMAT, "GZIP page holds more than the %zu bytes its header says",
+                           expected);
+        }
+        if (rc == Z_BUF_ERROR) rc = Z_OK;
     }
     inflateEnd(&z);
     if (rc != Z_OK && rc != Z_STREAM_END)
@@ -246,4 +262,46 @@ kt_status kt_pq_compress(kt_pq_codec codec, int level, const uint8_t *src, size_
                        kt_pq_codec_name(codec));
     }
     return kt_fail(err, KT_ERR_NOMEM, "out of memory compressing a %zu-byte page", src_len);
+}
+
+struct kt_pq_compressor {
+    kt_pq_codec codec;
+    int level;
+    ZSTD_CCtx *zstd;
+};
+
+kt_pq_compressor *kt_pq_compressor_new(kt_pq_codec codec, int level)
+{
+    kt_pq_compressor *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->codec = codec;
+    c->level = level;
+    if (codec == KT_PQ_CODEC_ZSTD && !(c->zstd = ZSTD_createCCtx())) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+kt_status kt_pq_compressor_run(kt_pq_compressor *c, const uint8_t *src, size_t src_len, kt_buf *out,
+                               kt_error *err)
+{
+    if (c->codec != KT_PQ_CODEC_ZSTD) return kt_pq_compress(c->codec, c->level, src, src_len, out, err);
+    if (src_len > INT_MAX)
+        return kt_fail(err, KT_ERR_USAGE, "page of %zu bytes is over the 2 GiB limit", src_len);
+    size_t bound = ZSTD_compressBound(src_len);
+    if (kt_buf_reserve(out, bound) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory compressing a %zu-byte page", src_len);
+    size_t got = ZSTD_compressCCtx(c->zstd, out->data + out->len, bound, src, src_len, c->level ? c->level : 1);
+    if (ZSTD_isError(got))
+        return kt_fail(err, KT_ERR_INTERNAL, "ZSTD compression failed: %s", ZSTD_getErrorName(got));
+    out->len += got;
+    return KT_OK;
+}
+
+void kt_pq_compressor_free(kt_pq_compressor *c)
+{
+    if (!c) return;
+    ZSTD_freeCCtx(c->zstd);
+    free(c);
 }

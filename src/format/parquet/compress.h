@@ -25,4 +25,14 @@ kt_status kt_pq_decompress(kt_pq_codec codec, const uint8_t *src, size_t src_len
 kt_status kt_pq_compress(kt_pq_codec codec, int level, const uint8_t *src, size_t src_len,
                          kt_buf *out, kt_error *err);
 
+/* A reusable compressor for one codec and level (keeps e.g. a ZSTD_CCtx
+ * across pages instead of creating one per call). One per thread/writer;
+ * kt_pq_compressor_new returns NULL when out of memory. */
+typedef struct kt_pq_compressor kt_pq_compressor;
+kt_pq_compressor *kt_pq_compressor_new(kt_pq_codec codec, int level);
+/* Same output as kt_pq_compress(codec, level, ...). */
+kt_status kt_pq_compressor_run(kt_pq_compressor *c, const uint8_t *src, size_t src_len, kt_buf *out,
+                               kt_error *err);
+void kt_pq_compressor_free(kt_pq_compressor *c);
+
 #endif

@@ -106,7 +106,7 @@ kt_status kt_pq_bit_packed_levels(const uint8_t *src, size_t len, int width, uin
 /* ---- PLAIN (plain_decode.c) ---- */
 /* Fixed-width values copied as they are: INT32, INT64, FLOAT, DOUBLE
  * (src and dst may overlap, for pages decompressed in place). */
-kt_status kt_pq_plain_fixed(const uint8_t *src, size_t len, size_t width, void *dst, size_t n,
+kt_status kt_pq_plain_decode_fixed(const uint8_t *src, size_t len, size_t width, void *dst, size_t n,
                             kt_error *err);
 kt_status kt_pq_plain_bool(const uint8_t *src, size_t len, uint8_t *dst, size_t n, kt_error *err);
 /* INT96 (nanos-of-day LE64, Julian day LE32) to nanoseconds since the epoch. */

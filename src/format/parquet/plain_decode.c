@@ -14,7 +14,7 @@ static kt_status short_page(kt_error *err, const char *type, size_t n, size_t ne
                    type, n, need, len);
 }
 
-kt_status kt_pq_plain_fixed(const uint8_t *src, size_t len, size_t width, void *dst, size_t n,
+kt_status kt_pq_plain_decode_fixed(const uint8_t *src, size_t len, size_t width, void *dst, size_t n,
                             kt_error *err)
 {
     if (n > len / width) return short_page(err, width == 4 ? "4-byte" : "8-byte", n, n * width, len);

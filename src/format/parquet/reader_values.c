@@ -71,11 +71,11 @@ kt_status kt_pq_chunk_plain(kt_pq_chunk *c, const uint8_t *src, size_t len, size
         break;
     case KT_PQ_INT32: case KT_PQ_FLOAT:
         KT_TRY(kt_pq_chunk_reserve(c, t, n));
-        KT_TRY(kt_pq_plain_fixed(src, len, 4, (char *)t->values + t->len * 4, n, err));
+        KT_TRY(kt_pq_plain_decode_fixed(src, len, 4, (char *)t->values + t->len * 4, n, err));
         break;
     case KT_PQ_INT64: case KT_PQ_DOUBLE:
         KT_TRY(kt_pq_chunk_reserve(c, t, n));
-        KT_TRY(kt_pq_plain_fixed(src, len, 8, (char *)t->values + t->len * 8, n, err));
+        KT_TRY(kt_pq_plain_decode_fixed(src, len, 8, (char *)t->values + t->len * 8, n, err));
         break;
     case KT_PQ_INT96:
         KT_TRY(kt_pq_chunk_reserve(c, t, n));

@@ -15,9 +15,15 @@
  *    (signed for ints, IEEE order for doubles with NaN excluded and -0/+0
  *    widened, unsigned bytewise for strings) and are written as
  *    min_value/max_value with TYPE_ORDER column orders.
+ *    String min/max longer than 256 bytes are left out of the file (both of
+ *    the pair); the summary keeps exact values.
  *  - The file is written to "<path>.tmp-<pid>-<n>" and renamed onto path
  *    only by kt_pq_writer_close after fsync: readers see a whole file or none.
  *    kt_pq_writer_free without a successful close removes the temp file.
+ *  - A rejected batch (wrong type/count/length, null in a REQUIRED column)
+ *    leaves the writer usable; after an I/O or memory failure every later
+ *    call fails. Distinct writers are independent (thread-safe); one writer
+ *    is used by one thread at a time. Details: docs/PARQUET_WRITER.md.
  */
 #ifndef KT_FORMAT_PARQUET_WRITER_H
 #define KT_FORMAT_PARQUET_WRITER_H
@@ -77,6 +83,10 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
                             const kt_pq_write_options *opts, kt_pq_writer **out, kt_error *err);
 /* Appends nrows rows: cols[i] is field i's values (type per the table above). */
 kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrows, kt_error *err);
+/* Same, with the number of columns in cols checked against the schema
+ * (added by the writer implementation; write() passes the schema's count). */
+kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, size_t ncols,
+                                     size_t nrows, kt_error *err);
 /* Flushes, writes the footer, fsyncs and renames into place. */
 kt_status kt_pq_writer_close(kt_pq_writer *w, kt_error *err);
 /* After close: totals and per-column summaries. */

@@ -1,0 +1,495 @@
+/*
+ * cli/row_format.c — value and row rendering for CSV and JSON Lines (see
+ * row_format.h for the rules; docs/PARQUET.md explains them to users).
+ */
+#include "cli/row_format.h"
+
+#include <errno.h>
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLUSH_AT (1u << 20)   /* write out the row buffer past 1 MiB */
+#define MAX_DECIMAL_DIGITS 60 /* scale beyond this (hostile files) prints as a double */
+
+/* ------------------------------------------------------------ numbers */
+
+/* Shortest %.Ng that reads back to the same double. For normal numbers
+ * N = 15 is the first worth trying: any double with a decimal of 15 or fewer
+ * digits prints as that decimal under %.15g. Subnormals have fewer bits,
+ * so shorter forms (5e-324) must be searched from N = 1. */
+static int format_double(char *buf, size_t size, double v)
+{
+    for (int p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
+        int n = snprintf(buf, size, "%.*g", p, v);
+        if (strtod(buf, NULL) == v) return n;
+    }
+    return snprintf(buf, size, "%.17g", v);  /* 17 digits always round-trip */
+}
+
+/* The same rule for float, from %.6g (from %.1g for subnormals). */
+static int format_float(char *buf, size_t size, float v)
+{
+    for (int p = fabsf(v) < FLT_MIN ? 1 : 6; p < 9; p++) {
+        int n = snprintf(buf, size, "%.*g", p, (double)v);
+        if (strtof(buf, NULL) == v) return n;
+    }
+    return snprintf(buf, size, "%.9g", (double)v);   /* 9 digits always round-trip */
+}
+
+double kt_half_to_double(uint16_t h)
+{
+    int e = (h >> 10) & 0x1f;
+    int m = h & 0x3ff;
+    double v = e == 0 ? ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) : ldexp(1024 + m, e - 25);
+    return (h & 0x8000) ? -v : v;
+}
+
+/* Nearest half (ties to even) of a finite or infinite double, as bits. */
+static uint16_t half_from_double(double x)
+{
+    uint16_t sign = signbit(x) ? 0x8000 : 0;
+    double a = fabs(x);
+    if (isnan(x)) return 0x7e00;
+    if (a >= 65520.0) return sign | 0x7c00;
+    if (a < 0x1p-14) return (uint16_t)(sign | (uint16_t)nearbyint(a * 0x1p24));
+    int e;
+    double f = frexp(a, &e);               /* a = 2f * 2^(e-1), 2f in [1, 2) */
+    double m = nearbyint((2 * f - 1) * 1024);
+    int exp = e - 1;
+    if (m == 1024) { m = 0; exp++; }
+    if (exp > 15) return sign | 0x7c00;
+    return (uint16_t)(sign | (uint16_t)((exp + 15) << 10) | (uint16_t)m);
+}
+
+/* Shortest %.Ng (N = 1..5) that rounds back to the same half. */
+static int format_half(char *buf, size_t size, uint16_t bits)
+{
+    double v = kt_half_to_double(bits);
+    int n = 0;
+    for (int p = 1; p <= 5; p++) {
+        n = snprintf(buf, size, "%.*g", p, v);
+        if (half_from_double(strtod(buf, NULL)) == bits) break;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ dates and times */
+
+/* Proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's
+ * days-to-civil algorithm: 400-year eras of 146097 days). */
+static void civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+{
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int64_t)yoe + era * 400 + (*month <= 2);
+}
+
+static const int64_t POW10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                 100000000, 1000000000 };
+
+/* YYYY-MM-DD; years outside 0..9999 as ISO 8601 expanded years (+12345, -0044). */
+static int format_date(char *buf, size_t size, int64_t days)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (y >= 0 && y <= 9999) return snprintf(buf, size, "%04" PRId64 "-%02u-%02u", y, m, d);
+    if (y > 9999) return snprintf(buf, size, "+%" PRId64 "-%02u-%02u", y, m, d);
+    return snprintf(buf, size, "-%04" PRIu64 "-%02u-%02u", (uint64_t)0 - (uint64_t)y, m, d);
+}
+
+static int format_timestamp(char *buf, size_t size, int64_t v, int digits, bool utc)
+{
+    /* floor division by remainders: no product can overflow at INT64_MIN */
+    int64_t per_sec = POW10[digits];
+    int64_t frac = v % per_sec;
+    int64_t secs = v / per_sec - (frac < 0);
+    if (frac < 0) frac += per_sec;
+    int64_t sod = secs % 86400;
+    int64_t days = secs / 86400 - (sod < 0);
+    if (sod < 0) sod += 86400;
+    int n = format_date(buf, size, days);
+    n += snprintf(buf + n, size - (size_t)n, "T%02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60),
+                  (int)(sod % 60));
+    if (digits) n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, digits, frac);
+    if (utc) n += snprintf(buf + n, size - (size_t)n, "Z");
+    return n;
+}
+
+/* HH:MM:SS[.fff]; a value outside a day (invalid) prints as its integer. */
+static int format_time(char *buf, size_t size, int64_t v, int digits)
+{
+    int64_t per_sec = POW10[digits];
+    if (v < 0 || v / per_sec >= 86400) return snprintf(buf, size, "%" PRId64, v);
+    int secs = (int)(v / per_sec);
+    int n = snprintf(buf, size, "%02d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60);
+    if (digits) n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, digits, v % per_sec);
+    return n;
+}
+
+/* ------------------------------------------------------------ bytes */
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static kt_status append_base64(kt_buf *out, const uint8_t *p, size_t len)
+{
+    if (len == 0) return KT_OK;
+    uint8_t *o = kt_buf_extend(out, (len + 2) / 3 * 4);
+    if (!o) return KT_ERR_NOMEM;
+    size_t i = 0;
+    for (; i + 3 <= len; i += 3, o += 4) {
+        uint32_t w = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+        o[0] = (uint8_t)B64[w >> 18]; o[1] = (uint8_t)B64[(w >> 12) & 63];
+        o[2] = (uint8_t)B64[(w >> 6) & 63]; o[3] = (uint8_t)B64[w & 63];
+    }
+    if (i < len) {
+        uint32_t w = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
+        o[0] = (uint8_t)B64[w >> 18]; o[1] = (uint8_t)B64[(w >> 12) & 63];
+        o[2] = i + 1 < len ? (uint8_t)B64[(w >> 6) & 63] : '=';
+        o[3] = '=';
+    }
+    return KT_OK;
+}
+
+static int format_uuid(char *buf, size_t size, const uint8_t *p)
+{
+    int n = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) buf[n++] = '-';
+        n += snprintf(buf + n, size - (size_t)n, "%02x", p[i]);
+    }
+    return n;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 with *bad = the
+ * length of its maximal invalid subpart (Unicode 3.9, table 3-7). */
+static size_t utf8_sequence(const uint8_t *p, size_t avail, size_t *bad)
+{
+    uint8_t b = p[0];
+    size_t need;
+    uint8_t lo = 0x80, hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b == 0xe0) lo = 0xa0; if (b == 0xed) hi = 0x9f; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b == 0xf0) lo = 0x90; if (b == 0xf4) hi = 0x8f; }
+    else { *bad = 1; return 0; }
+    for (size_t k = 1; k <= need; k++) {
+        if (k >= avail || p[k] < lo || p[k] > hi) { *bad = k; return 0; }
+        lo = 0x80; hi = 0xbf;
+    }
+    return need + 1;
+}
+
+typedef enum { ESC_JSON, ESC_CSV_QUOTED } escape_mode;
+
+/* Appends s with UTF-8 repaired and the mode's escapes, without the quotes. */
+static kt_status append_escaped(kt_buf *out, const uint8_t *s, size_t len, escape_mode mode)
+{
+    static const uint8_t REPLACEMENT[] = { 0xef, 0xbf, 0xbd };
+    size_t run = 0, i = 0;
+    while (i < len) {
+        uint8_t c = s[i];
+        size_t step = 1, bad = 0;
+        const char *esc = NULL;
+        char ubuf[8];
+        if (c >= 0x80) {
+            step = utf8_sequence(s + i, len - i, &bad);
+            if (step) { i += step; continue; }
+        } else if (mode == ESC_JSON) {
+            if (c == '"') esc = "\\\"";
+            else if (c == '\\') esc = "\\\\";
+            else if (c == '\n') esc = "\\n";
+            else if (c == '\r') esc = "\\r";
+            else if (c == '\t') esc = "\\t";
+            else if (c == '\b') esc = "\\b";
+            else if (c == '\f') esc = "\\f";
+            else if (c < 0x20) { snprintf(ubuf, sizeof ubuf, "\\u%04x", c); esc = ubuf; }
+            if (!esc) { i++; continue; }
+        } else {
+            if (c != '"') { i++; continue; }
+            esc = "\"\"";
+        }
+        KT_TRY(kt_buf_append(out, s + run, i - run));
+        if (esc) {
+            KT_TRY(kt_buf_append_str(out, esc));
+            i += 1;
+        } else {
+            KT_TRY(kt_buf_append(out, REPLACEMENT, sizeof REPLACEMENT));
+            i += bad;
+        }
+        run = i;
+    }
+    return kt_buf_append(out, s + run, len - run);
+}
+
+kt_status kt_render_json_string(kt_buf *out, const void *s, size_t len)
+{
+    KT_TRY(kt_buf_append_byte(out, '"'));
+    KT_TRY(append_escaped(out, s, len, ESC_JSON));
+    return kt_buf_append_byte(out, '"');
+}
+
+static kt_status render_csv_string(kt_buf *out, const uint8_t *s, size_t len)
+{
+    bool quote = len == 0;
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) return append_escaped(out, s, len, ESC_CSV_QUOTED);
+    KT_TRY(kt_buf_append_byte(out, '"'));
+    KT_TRY(append_escaped(out, s, len, ESC_CSV_QUOTED));
+    return kt_buf_append_byte(out, '"');
+}
+
+/* ------------------------------------------------------------ values */
+
+kt_scalar kt_scalar_from_column(const kt_column *col, size_t row)
+{
+    kt_scalar v = { 0 };
+    switch (col->type) {
+    case KT_BOOL: v.i = KT_COL_BOOL(col)[row]; break;
+    case KT_INT32: v.i = KT_COL_I32(col)[row]; break;
+    case KT_INT64: v.i = KT_COL_I64(col)[row]; break;
+    case KT_FLOAT: v.d = KT_COL_FLOAT(col)[row]; break;
+    case KT_DOUBLE: v.d = KT_COL_DOUBLE(col)[row]; break;
+    case KT_BYTES: v.bytes = (const uint8_t *)kt_column_bytes_at(col, row, &v.len); break;
+    }
+    return v;
+}
+
+static const char *nonfinite_name(double d, kt_text_style style)
+{
+    if (isnan(d)) return "NaN";
+    if (style == KT_TEXT_JSON) return d > 0 ? "Infinity" : "-Infinity";
+    return d > 0 ? "inf" : "-inf";
+}
+
+/* Text of a non-string value into buf; *quoted: JSON needs quotes around it. */
+static int render_atom(char *buf, size_t size, const kt_render_type *t, const kt_scalar *v,
+                       kt_text_style style, bool *quoted)
+{
+    *quoted = false;
+    switch (t->kind) {
+    case KT_R_BOOL: return snprintf(buf, size, "%s", v->i ? "true" : "false");
+    case KT_R_INT: return snprintf(buf, size, "%" PRId64, v->i);
+    case KT_R_UINT: return snprintf(buf, size, "%" PRIu64, (uint64_t)v->i);
+    case KT_R_FLOAT:
+    case KT_R_DOUBLE:
+    case KT_R_DECIMAL:
+        if (!isfinite(v->d)) {
+            *quoted = true;
+            return snprintf(buf, size, "%s", nonfinite_name(v->d, style));
+        }
+        if (t->kind == KT_R_FLOAT) return format_float(buf, size, (float)v->d);
+        if (t->kind == KT_R_DECIMAL && t->digits >= 0 && t->digits <= MAX_DECIMAL_DIGITS &&
+            fabs(v->d) < 1e40)
+            return snprintf(buf, size, "%.*f", t->digits, v->d);
+        return format_double(buf, size, v->d);
+    case KT_R_FLOAT16: {
+        uint16_t bits = v->len == 2 ? (uint16_t)(v->bytes[0] | v->bytes[1] << 8) : 0x7e00;
+        double d = kt_half_to_double(bits);
+        if (!isfinite(d)) {
+            *quoted = true;
+            return snprintf(buf, size, "%s", nonfinite_name(d, style));
+        }
+        return format_half(buf, size, bits);
+    }
+    case KT_R_TIMESTAMP: *quoted = true; return format_timestamp(buf, size, v->i, t->digits, t->utc);
+    case KT_R_DATE: *quoted = true; return format_date(buf, size, v->i);
+    case KT_R_TIME: *quoted = true; return format_time(buf, size, v->i, t->digits);
+    case KT_R_UUID: *quoted = true; return format_uuid(buf, size, v->bytes);
+    case KT_R_STRING:
+    case KT_R_BINARY:
+        break;
+    }
+    return 0;
+}
+
+kt_status kt_render_scalar(kt_buf *out, const kt_render_type *t, const kt_scalar *v,
+                           kt_text_style style)
+{
+    kt_render_type fixed = *t;
+    if (fixed.kind == KT_R_UUID && v->len != 16) fixed.kind = KT_R_BINARY;
+    if ((fixed.kind == KT_R_TIMESTAMP || fixed.kind == KT_R_TIME) &&
+        (fixed.digits < 0 || fixed.digits > 9))
+        fixed.kind = KT_R_INT;
+    if (fixed.kind == KT_R_STRING)
+        return style == KT_TEXT_JSON ? kt_render_json_string(out, v->bytes, v->len)
+                                     : render_csv_string(out, v->bytes, v->len);
+    if (fixed.kind == KT_R_BINARY) {
+        if (style == KT_TEXT_JSON) KT_TRY(kt_buf_append_byte(out, '"'));
+        KT_TRY(append_base64(out, v->bytes, v->len));
+        return style == KT_TEXT_JSON ? kt_buf_append_byte(out, '"') : KT_OK;
+    }
+    char buf[160];
+    bool quoted;
+    int n = render_atom(buf, sizeof buf, &fixed, v, style, &quoted);
+    if (n < 0) return KT_ERR_INTERNAL;
+    if ((size_t)n >= sizeof buf) {  /* a decimal with a huge integer part */
+        char *big = malloc((size_t)n + 1);
+        if (!big) return KT_ERR_NOMEM;
+        render_atom(big, (size_t)n + 1, &fixed, v, style, &quoted);
+        kt_status s = kt_buf_append(out, big, (size_t)n);
+        free(big);
+        return s;
+    }
+    bool q = quoted && style == KT_TEXT_JSON;
+    if (q) KT_TRY(kt_buf_append_byte(out, '"'));
+    KT_TRY(kt_buf_append(out, buf, (size_t)n));
+    return q ? kt_buf_append_byte(out, '"') : KT_OK;
+}
+
+void kt_render_type_name(const kt_render_type *t, char *out, size_t size)
+{
+    static const char *const units[] = { "s", "", "", "ms", "", "", "us", "", "", "ns" };
+    const char *unit = t->digits >= 0 && t->digits <= 9 ? units[t->digits] : "?";
+    switch (t->kind) {
+    case KT_R_BOOL: snprintf(out, size, "bool"); break;
+    case KT_R_INT: snprintf(out, size, "int"); break;
+    case KT_R_UINT: snprintf(out, size, "uint"); break;
+    case KT_R_FLOAT: snprintf(out, size, "float"); break;
+    case KT_R_DOUBLE: snprintf(out, size, "double"); break;
+    case KT_R_FLOAT16: snprintf(out, size, "float16"); break;
+    case KT_R_DECIMAL: snprintf(out, size, "decimal(scale %d)", t->digits); break;
+    case KT_R_STRING: snprintf(out, size, "string"); break;
+    case KT_R_BINARY: snprintf(out, size, "binary"); break;
+    case KT_R_UUID: snprintf(out, size, "uuid"); break;
+    case KT_R_TIMESTAMP: snprintf(out, size, "timestamp(%s%s)", unit, t->utc ? ",UTC" : ""); break;
+    case KT_R_DATE: snprintf(out, size, "date"); break;
+    case KT_R_TIME: snprintf(out, size, "time(%s)", unit); break;
+    }
+}
+
+/* ------------------------------------------------------------ rows */
+
+kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *const *names,
+                             const kt_render_type *types, size_t ncols, FILE *out,
+                             const char *out_name)
+{
+    memset(w, 0, sizeof *w);
+    w->style = style;
+    w->names = names;
+    w->types = types;
+    w->ncols = ncols;
+    w->out = out;
+    w->out_name = out_name;
+    kt_buf_init(&w->buf);
+    kt_buf_init(&w->keys);
+    w->memo = calloc(ncols ? ncols : 1, sizeof *w->memo);
+    if (!w->memo) return KT_ERR_NOMEM;
+    if (style != KT_TEXT_JSON) return KT_OK;
+    w->key_end = calloc(ncols ? ncols : 1, sizeof *w->key_end);
+    if (!w->key_end) return KT_ERR_NOMEM;
+    for (size_t c = 0; c < ncols; c++) {
+        KT_TRY(kt_render_json_string(&w->keys, names[c], strlen(names[c])));
+        KT_TRY(kt_buf_append_byte(&w->keys, ':'));
+        w->key_end[c] = w->keys.len;
+    }
+    return KT_OK;
+}
+
+static kt_status drain(kt_row_writer *w, kt_error *err)
+{
+    if (w->buf.len && fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len)
+        return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
+    kt_buf_clear(&w->buf);
+    return KT_OK;
+}
+
+kt_status kt_row_writer_header(kt_row_writer *w, kt_error *err)
+{
+    if (w->style != KT_TEXT_CSV) return KT_OK;
+    for (size_t c = 0; c < w->ncols; c++) {
+        if (c && kt_buf_append_byte(&w->buf, ',') != KT_OK) goto nomem;
+        if (render_csv_string(&w->buf, (const uint8_t *)w->names[c], strlen(w->names[c])) != KT_OK)
+            goto nomem;
+    }
+    if (kt_buf_append_byte(&w->buf, '\n') != KT_OK) goto nomem;
+    return KT_OK;
+nomem:
+    return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting the header", w->out_name);
+}
+
+/* Renders a double or float value, reusing the column's previous text when
+ * the bits repeat. */
+static kt_status render_float_memo(kt_row_writer *w, size_t c, const kt_column *col, size_t row)
+{
+    kt_float_memo *m = &w->memo[c];
+    kt_scalar v = kt_scalar_from_column(col, row);
+    uint64_t bits;
+    memcpy(&bits, &v.d, sizeof bits);
+    if (m->valid && m->bits == bits) return kt_buf_append(&w->buf, m->text, m->len);
+    size_t start = w->buf.len;
+    KT_TRY(kt_render_scalar(&w->buf, &w->types[c], &v, w->style));
+    size_t len = w->buf.len - start;
+    m->valid = len < sizeof m->text;
+    if (m->valid) {
+        m->bits = bits;
+        m->len = (uint8_t)len;
+        memcpy(m->text, w->buf.data + start, len);
+    }
+    return KT_OK;
+}
+
+static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
+{
+    bool json = w->style == KT_TEXT_JSON;
+    if (json) KT_TRY(kt_buf_append_byte(&w->buf, '{'));
+    for (size_t c = 0; c < w->ncols; c++) {
+        if (c) KT_TRY(kt_buf_append_byte(&w->buf, ','));
+        if (json) {
+            size_t start = c ? w->key_end[c - 1] : 0;
+            KT_TRY(kt_buf_append(&w->buf, w->keys.data + start, w->key_end[c] - start));
+        }
+        if (!kt_column_is_valid(&cols[c], row)) {
+            if (json) KT_TRY(kt_buf_append(&w->buf, "null", 4));
+            continue;
+        }
+        kt_render_kind kind = w->types[c].kind;
+        if ((kind == KT_R_DOUBLE || kind == KT_R_FLOAT) &&
+            (cols[c].type == KT_DOUBLE || cols[c].type == KT_FLOAT)) {
+            KT_TRY(render_float_memo(w, c, &cols[c], row));
+            continue;
+        }
+        kt_scalar v = kt_scalar_from_column(&cols[c], row);
+        KT_TRY(kt_render_scalar(&w->buf, &w->types[c], &v, w->style));
+    }
+    if (json) KT_TRY(kt_buf_append_byte(&w->buf, '}'));
+    return kt_buf_append_byte(&w->buf, '\n');
+}
+
+kt_status kt_row_writer_rows(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,
+                             kt_error *err)
+{
+    for (size_t r = from; r < from + count; r++) {
+        if (render_row(w, cols, r) != KT_OK)
+            return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting row %zu", w->out_name, r);
+        if (w->buf.len >= FLUSH_AT) KT_TRY(drain(w, err));
+    }
+    return KT_OK;
+}
+
+kt_status kt_row_writer_flush(kt_row_writer *w, kt_error *err)
+{
+    KT_TRY(drain(w, err));
+    if (fflush(w->out) != 0)
+        return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
+    return KT_OK;
+}
+
+void kt_row_writer_free(kt_row_writer *w)
+{
+    kt_buf_free(&w->buf);
+    kt_buf_free(&w->keys);
+    free(w->key_end);
+    free(w->memo);
+    w->key_end = NULL;
+    w->memo = NULL;
+}

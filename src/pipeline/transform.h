@@ -1,0 +1,52 @@
+/*
+ * pipeline/transform.h — per-run processing: readings in, aligned table,
+ * features and run statistics out. Pure and in memory: no files, no Delta.
+ *
+ * Contract:
+ *  - A kt_transform is one worker's context (arena + output columns); use
+ *    one per thread. Nothing is global.
+ *  - kt_transform_run() takes all readings of ONE run (any order, copies
+ *    allowed; see run_readings.h) and the config, and produces the run's
+ *    outputs, which live in the context until its next run or free. The
+ *    outputs depend only on the multiset of readings and the config:
+ *    shuffled input gives bit-identical columns and stats.
+ *  - Scratch memory is one arena block of 48 bytes per reading (+64 KiB),
+ *    reserved up front and reused run after run; scratch_limit (0 = none)
+ *    bounds it, and a run over it fails with KT_ERR_NOMEM. Output columns
+ *    are separate (kt_run_output_bytes reports them).
+ *  - Steps: resolve duplicates -> remove encoder spikes -> statistics of the
+ *    samples -> align -> features -> distances. Fields of stats owned by
+ *    the caller (run_stats.h) are left empty for it to fill.
+ */
+#ifndef KT_PIPELINE_TRANSFORM_H
+#define KT_PIPELINE_TRANSFORM_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "pipeline/align.h"
+#include "pipeline/features.h"
+#include "pipeline/run_readings.h"
+#include "pipeline/run_stats.h"
+#include "pipeline/transform_config.h"
+
+typedef struct kt_run_output {
+    kt_aligned aligned;
+    kt_features features;
+    kt_run_stats stats;
+    size_t scratch_bytes; /* arena bytes reserved while this run was processed */
+    size_t input_bytes;   /* n * sizeof(kt_reading) */
+} kt_run_output;
+
+typedef struct kt_transform kt_transform;
+
+kt_transform *kt_transform_new(size_t scratch_limit);
+void kt_transform_free(kt_transform *t);
+
+kt_status kt_transform_run(kt_transform *t, const kt_transform_config *cfg, const kt_reading *readings, size_t n,
+                           const kt_run_output **out, kt_error *err);
+
+/* Bytes held by the output columns (capacity, values + validity). */
+size_t kt_run_output_bytes(const kt_run_output *out);
+
+#endif
