@@ -224,9 +224,10 @@ static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, const 
 }
 
 /* Chunk bytes [off, off + need) (need <= len - off). Files are read in
- * windows of at least r->window bytes, so memory holds about a page, not
- * the whole chunk, and the buffer stays warm in cache. */
-static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, const uint8_t **p)
+ * windows, so memory holds about a page, not the whole chunk. When the
+ * current window lacks the bytes, `want` (>= need) are read from off: a
+ * page's data plus room for the next page header, or a header probe. */
+static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, size_t want, const uint8_t **p)
 {
     if (c->r->mem) {
         *p = c->r->mem + c->start + off;
@@ -236,7 +237,6 @@ static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, const uint
         *p = c->r->chunk.data + (off - c->win_off);
         return KT_OK;
     }
-    size_t want = need > c->r->window ? need : c->r->window;
     if (want > c->len - off) want = c->len - off;
     c->win_len = 0;
     KT_TRY(kt_pq_bytes_at(c->r, c->start + off, want, &c->r->chunk, p, c->err));
@@ -245,15 +245,21 @@ static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, const uint
     return KT_OK;
 }
 
-/* Parses the page header at chunk offset pos: first from a probe of the
- * next bytes, then (page headers with large statistics) from the rest. */
+/* Bytes read for a page header when the window lacks it; headers larger
+ * than this (huge statistics) are retried with the rest of the chunk. */
+static size_t header_probe(const kt_pq_chunk *c)
+{
+    return c->r->window / 16 + 256;
+}
+
+/* Parses the page header at chunk offset pos. */
 static kt_status read_page_header(kt_pq_chunk *c, size_t pos, kt_pq_page_header *h, size_t *hlen)
 {
-    size_t rest = c->len - pos, probe = c->r->window / 16 + 256;
+    size_t rest = c->len - pos, probe = header_probe(c);
     if (probe > rest) probe = rest;
     const uint8_t *p;
     for (;;) {
-        KT_TRY(chunk_bytes(c, pos, probe, &p));
+        KT_TRY(chunk_bytes(c, pos, probe, probe, &p));
         kt_arena_reset(&c->r->page_arena);
         kt_status st = kt_pq_parse_page_header(p, probe, &c->r->page_arena, h, hlen, c->err);
         if (st != KT_ERR_FORMAT || probe == rest) return st;
@@ -292,7 +298,8 @@ static kt_status one_page(kt_pq_chunk *c, size_t *pos)
                        (unsigned long long)off, h.uncompressed_page_size,
                        (long long)c->meta->total_uncompressed_size);
     const uint8_t *src;
-    KT_TRY(chunk_bytes(c, *pos + hlen, (size_t)h.compressed_page_size, &src));
+    size_t csize = (size_t)h.compressed_page_size, ahead = csize + header_probe(c);
+    KT_TRY(chunk_bytes(c, *pos + hlen, csize, ahead > c->r->window ? ahead : c->r->window, &src));
     *pos += hlen + (size_t)h.compressed_page_size;
     switch (h.type) {
     case KT_PQ_PAGE_DICTIONARY: st = dictionary_page(c, &h, src); break;
