@@ -26,9 +26,13 @@ typedef struct kt_command {
 
 int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_parquet(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_ingest(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_status(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_cat(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_sql_views(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_export(const kt_cli_globals *g, int argc, char **argv);
 
 #endif

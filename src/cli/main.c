@@ -13,10 +13,14 @@
 static const kt_command commands[] = {
     { "gen", "generate realistic source data and its ground truth", kt_cmd_gen },
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
+    { "ingest", "ingest new source files into raw and quarantine, exactly once", kt_cmd_ingest },
     { "tables", "list the lake's Delta tables", kt_cmd_tables },
     { "history", "show a table's commits, newest first", kt_cmd_history },
     { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
     { "status", "pipeline state of the lake: files, runs, recent pipeline runs", kt_cmd_status },
+    { "cat", "print a table's rows: table, csv, json (lines) or parquet", kt_cmd_cat },
+    { "export", "a run's aligned, features and run_stats rows as plain files", kt_cmd_export },
+    { "sql-views", "DuckDB SQL views over the exact current snapshot of each table", kt_cmd_sql_views },
 };
 
 static void usage(FILE *out)
