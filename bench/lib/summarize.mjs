@@ -63,7 +63,7 @@ function table(rows) {
     r.kinetl_s == null ? '' : `${r.kinetl_s.toFixed(3)} s`,
     r.peer_s == null ? '' : `${r.peer ?? 'peer'} ${r.peer_s.toFixed(3)} s`,
     r.ratio == null ? '' : `${r.ratio.toFixed(2)}x`,
-    r.target == null ? '' : `>= ${r.target}x`,
+    r.target == null ? '' : (typeof r.target === 'number' ? `>= ${r.target}x` : String(r.target)),
     r.status ?? '', r.note ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));

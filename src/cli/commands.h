@@ -7,10 +7,13 @@
 #ifndef KT_CLI_COMMANDS_H
 #define KT_CLI_COMMANDS_H
 
+#include "core/log.h"
+
 enum { KT_EXIT_OK = 0, KT_EXIT_ERROR = 1, KT_EXIT_USAGE = 2 };
 
 typedef struct kt_cli_globals {
     const char *lake;
+    kt_log_level log_level; /* --log-level / $KINETL_LOG_LEVEL; default info */
 } kt_cli_globals;
 
 typedef int (*kt_command_fn)(const kt_cli_globals *g, int argc, char **argv);
@@ -26,5 +29,6 @@ int kt_cmd_parquet(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_status(const kt_cli_globals *g, int argc, char **argv);
 
 #endif

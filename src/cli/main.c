@@ -16,24 +16,37 @@ static const kt_command commands[] = {
     { "tables", "list the lake's Delta tables", kt_cmd_tables },
     { "history", "show a table's commits, newest first", kt_cmd_history },
     { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
+    { "status", "pipeline state of the lake: files, runs, recent pipeline runs", kt_cmd_status },
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "kinetl %s — incremental ETL for robotic forming-cell telemetry\n\n"
-                 "usage: kinetl [--lake DIR] COMMAND [ARGS]\n\ncommands:\n", KT_VERSION);
+                 "usage: kinetl [--lake DIR] [--log-level LEVEL] COMMAND [ARGS]\n\ncommands:\n", KT_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nglobal options:\n"
-                 "  --lake DIR   lake root (default $KINETL_LAKE or ./lake)\n"
-                 "  --version    print the version\n"
-                 "  --help       this text; `kinetl COMMAND --help` for a command\n");
+                 "  --lake DIR          lake root (default $KINETL_LAKE or ./lake)\n"
+                 "  --log-level LEVEL   error, warn, info or debug, logged to stderr\n"
+                 "                      (default $KINETL_LOG_LEVEL or info)\n"
+                 "  --version           print the version\n"
+                 "  --help              this text; `kinetl COMMAND --help` for a command\n");
+}
+
+static int set_log_level(kt_cli_globals *g, const char *name)
+{
+    kt_error err;
+    if (kt_log_level_parse(name, &g->log_level, &err) == KT_OK) return 0;
+    fprintf(stderr, "kinetl: %s\n", err.msg);
+    return -1;
 }
 
 int main(int argc, char **argv)
 {
-    kt_cli_globals globals = { .lake = getenv("KINETL_LAKE") };
+    kt_cli_globals globals = { .lake = getenv("KINETL_LAKE"), .log_level = KT_LOG_INFO };
     if (!globals.lake || !*globals.lake) globals.lake = "lake";
+    const char *env_level = getenv("KINETL_LOG_LEVEL");
+    if (env_level && *env_level && set_log_level(&globals, env_level) != 0) return KT_EXIT_USAGE;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -50,6 +63,14 @@ int main(int argc, char **argv)
             globals.lake = argv[++i];
         } else if (!strncmp(argv[i], "--lake=", 7)) {
             globals.lake = argv[i] + 7;
+        } else if (!strcmp(argv[i], "--log-level")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "kinetl: --log-level needs error, warn, info or debug\n");
+                return KT_EXIT_USAGE;
+            }
+            if (set_log_level(&globals, argv[++i]) != 0) return KT_EXIT_USAGE;
+        } else if (!strncmp(argv[i], "--log-level=", 12)) {
+            if (set_log_level(&globals, argv[i] + 12) != 0) return KT_EXIT_USAGE;
         } else {
             fprintf(stderr, "kinetl: unknown option '%s' (see kinetl --help)\n", argv[i]);
             return KT_EXIT_USAGE;
