@@ -129,6 +129,7 @@ static kt_status ingest_phase(kt_pipeline_session *s, int64_t run_id, kt_progres
     io.source_dir = o->source_dir;
     io.retry_failed = o->retry_failed;
     io.pipeline_run_id = run_id;
+    io.pool = s->pool;
     io.ingest.no_fsync = o->no_fsync;
     io.ingest.on_file = on_file_read;
     io.ingest.ctx = &w;
@@ -136,7 +137,10 @@ static kt_status ingest_phase(kt_pipeline_session *s, int64_t run_id, kt_progres
     io.ctx = &w;
     kt_progress_phase(progress, KT_PHASE_INGEST, (int64_t)total);
     kt_ingest_step_result r;
+    int64_t t0 = kt_clock_mono_ns();
     kt_status st = kt_ingest_step(o->lake, s->st, &io, &r, err);
+    kt_log_debug(o->log, "ingest: %zu files found, %zu ingested, %zu already, %zu failed in %.2f s", r.discovered,
+                 r.ingested, r.already, r.failed + r.still_failed, (double)(kt_clock_mono_ns() - t0) * 1e-9);
     out->files_discovered = r.discovered;
     out->files_already = r.already;
     out->files_changed = r.changed;
@@ -145,6 +149,7 @@ static kt_status ingest_phase(kt_pipeline_session *s, int64_t run_id, kt_progres
     out->counts.files_failed = (int64_t)(r.failed + r.still_failed);
     out->counts.readings_accepted = r.accepted;
     out->counts.readings_quarantined = r.quarantined;
+    out->files_interrupted = r.interrupted;
     return st;
 }
 
@@ -168,7 +173,11 @@ static kt_status process_phase(kt_pipeline_session *s, int64_t run_id, kt_progre
         .pipeline_run_id = run_id, .progress = progress, .log = o->log,
     };
     kt_process_step_result r;
+    int64_t t0 = kt_clock_mono_ns();
     kt_status st = kt_process_step(&po, &plan, &r, err);
+    kt_log_debug(o->log, "process: %zu runs in raw, %zu dirty: %zu processed, %zu current, %zu failed in %.2f s",
+                 plan.runs_in_raw, plan.count, r.processed, r.reconciled, r.failed,
+                 (double)(kt_clock_mono_ns() - t0) * 1e-9);
     kt_process_plan_free(&plan);
     out->runs_reconciled = r.reconciled;
     out->runs_interrupted = r.interrupted;
@@ -221,7 +230,7 @@ kt_status kt_pipeline_cycle(kt_pipeline_session *s, kt_pipeline_outcome *out, kt
         st = ingest_phase(s, out->pipeline_run_id, progress, out, err);
     if (st == KT_OK && !kt_cancel_requested(s->o.cancel)) {
         st = process_phase(s, out->pipeline_run_id, progress, out, err);
-        completed = out->runs_interrupted == 0;
+        completed = out->runs_interrupted == 0 && out->files_interrupted == 0;
     }
     kt_progress_free(progress);
     out->seconds = (double)(kt_clock_mono_ns() - t0) * 1e-9;
