@@ -44,7 +44,7 @@ int kt_cmd_watch(const kt_cli_globals *g, int argc, char **argv)
         if (kt_pipeline_cycle(c.session, &out, &err) != KT_OK)
             kt_log_error(c.log, "cycle %ld failed: %s (retrying in %.3g s)", cycles, err.msg,
                          (double)c.interval_ms / 1000);
-        else if (!out.up_to_date || c.json)
+        else if (!out.up_to_date)
             kt_pipeline_cli_report(&c, &out);
         else
             kt_log_debug(c.log, "cycle %ld: up to date", cycles);
