@@ -115,3 +115,23 @@ check progress_on_terminal $([ $rc = 0 ] && grep -q 'process \[' "$tmp/tty.txt" 
   "rc=$rc $(tr '\r' '\n' <"$tmp/tty.txt" | tail -5)"
 out=$("$KINETL" --lake "$lake2" run --source "$src" --no-progress 2>&1)
 check same_result_other_lake $([ "$(derived_digest "$lake2")" = "$(derived_digest "$lake")" ]; echo $?) "derived tables differ"
+
+# The same paths under AddressSanitizer/UBSan (make test passes KINETL_ASAN):
+# a run with a failing file and a damaged run, a rerun, a rebuild, a watch.
+if [ -n "${KINETL_ASAN:-}" ] && [ -x "$KINETL_ASAN" ]; then
+  la="$tmp/lake_asan"; sa="$tmp/src_asan"; mkdir -p "$sa"
+  cp -r "$tmp/gen/." "$sa/"; printf 'not parquet' >"$sa/broken.parquet"
+  "$KINETL_ASAN" --lake "$la" run --source "$sa" -j 3 >"$tmp/asan.out" 2>&1; rc=$?
+  check asan_partial_file $([ $rc = 1 ] && grep -q 'runs       2 processed, 0 failed' "$tmp/asan.out" && grep -q '1 file failed' "$tmp/asan.out"; echo $?) "rc=$rc $(tail -5 "$tmp/asan.out")"
+  rm "$sa/broken.parquet"
+  v=$(ls "$la/raw" | grep run_uuid= | head -1); f=$(ls "$la/raw/$v"/*.parquet | head -1); cp "$f" "$tmp/f.bak"; head -c 300 "$tmp/f.bak" >"$f"
+  printf 'hampel_window = 4\n' >"$la/_kinetl/process.conf"
+  "$KINETL_ASAN" --lake "$la" run --source "$sa" -j 2 >"$tmp/asan.out" 2>&1; rc=$?
+  check asan_failed_run $([ $rc = 1 ] && grep -q 'runs       1 processed, 1 failed' "$tmp/asan.out"; echo $?) "rc=$rc $(tail -5 "$tmp/asan.out")"
+  cp "$tmp/f.bak" "$f"; rm -f "$la"/_kinetl/state.db*
+  "$KINETL_ASAN" --lake "$la" run --source "$sa" >"$tmp/asan.out" 2>&1; rc=$?
+  check asan_rebuild_and_retry $([ $rc = 0 ] && grep -q 'runs       1 processed, 0 failed' "$tmp/asan.out"; echo $?) "rc=$rc $(tail -5 "$tmp/asan.out")"
+  "$KINETL_ASAN" --lake "$la" watch --source "$sa" --interval 50ms >"$tmp/asan.out" 2>&1 &
+  wpid=$!; bg_pids="$wpid"; sleep 1; kill -TERM "$wpid"; wait "$wpid"; rc=$?; bg_pids=""
+  check asan_watch $([ $rc = 0 ] && ! grep -q 'ERROR: AddressSanitizer\|runtime error' "$tmp/asan.out"; echo $?) "rc=$rc $(tail -5 "$tmp/asan.out")"
+fi
