@@ -138,12 +138,22 @@ static kt_status load_config(const char *lake, const ingest_args *a, kt_ingest_c
     return KT_OK;
 }
 
+/* A file the step settled without a batch: by its manifest verdict, or a hashing failure. */
+static const char *step_outcome(kt_file_verdict v)
+{
+    switch (v) {
+    case KT_FILE_CONTENT_CHANGED: return "changed";
+    case KT_FILE_STILL_FAILED: return "still_failed";
+    case KT_FILE_ALREADY:
+    case KT_FILE_COPY: return "already";
+    default: return "failed";
+    }
+}
+
 static json_t *file_json(const kt_ingest_step_file *f)
 {
     const kt_ingest_result *r = f->result;
-    const char *outcome = r ? kt_ingest_outcome_name(r->outcome)
-                            : f->verdict == KT_FILE_CONTENT_CHANGED ? "changed"
-                            : f->verdict == KT_FILE_STILL_FAILED ? "still_failed" : "failed";
+    const char *outcome = r ? kt_ingest_outcome_name(r->outcome) : step_outcome(f->verdict);
     json_t *o = json_pack("{s:s, s:s, s:s}", "path", f->rel, "outcome", outcome, "verdict",
                           kt_file_verdict_name(f->verdict));
     if (r && r->outcome == KT_INGEST_INGESTED) {
@@ -177,8 +187,9 @@ static void on_file(void *ctx, const kt_ingest_step_file *f)
         return;
     }
     const kt_ingest_result *r = f->result;
-    bool problem = !r ? true : r->outcome == KT_INGEST_FAILED;
+    bool problem = r ? r->outcome == KT_INGEST_FAILED : strcmp(step_outcome(f->verdict), "already") != 0;
     if (problem && f->note) fprintf(stderr, "kinetl ingest: %s: %s\n", f->rel, f->note);
+    else if (f->note && !a->quiet) printf("  %s: %s\n", f->rel, f->note);
     if (a->quiet || !r || r->outcome != KT_INGEST_INGESTED) return;
     if (r->stats.nextra) printf("  %s: ignored columns: %s\n", f->rel, r->stats.extra);
     if (r->stats.dedup_resets)

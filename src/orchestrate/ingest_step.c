@@ -99,8 +99,6 @@ static kt_status record_batch(kt_state *st, const kt_ingest_step_options *o, con
     for (size_t i = 0; s == KT_OK && i < n; i++) {
         const kt_ingest_result *r = &results[i];
         const candidate *c = &cands[i];
-        bool unknown_to_state = c->verdict != KT_FILE_ALREADY && c->verdict != KT_FILE_COPY;
-        if (r->outcome == KT_INGEST_ALREADY && !unknown_to_state) continue;
         if (r->outcome == KT_INGEST_ALREADY && r->error[0]) continue; /* a copy inside this batch */
         kt_file_record rec = record_of(c, r, now);
         s = kt_state_file_put(st, &rec, err);
@@ -201,6 +199,12 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
         if (c.verdict == KT_FILE_STILL_FAILED && !o->retry_failed) {
             res->still_failed++;
             report(o, &c, NULL, "failed before with this content: skipped (--retry-failed to try again)");
+            continue;
+        }
+        if (c.verdict == KT_FILE_ALREADY || c.verdict == KT_FILE_COPY) {
+            /* state.db saw this content ingested; its marks are in the tables */
+            res->already++;
+            report(o, &c, NULL, c.verdict == KT_FILE_COPY ? "same content as an ingested file: skipped" : NULL);
             continue;
         }
         cands[(*ncands)++] = c;

@@ -11,10 +11,12 @@
  *    manifest supplies the verdicts the tables cannot: content changed at
  *    an ingested path (reported via kt_state_file_mark_changed, never
  *    ingested), and "failed before with this very content" (skipped unless
- *    retry_failed). Everything else goes to kt_ingest_batch, which skips
- *    files whose marks the tables already carry — so a deleted or stale
- *    state.db never causes a second ingest, and rows found in the tables
- *    but unknown to state.db are recorded as ingested (rebuild as you go).
+ *    retry_failed), and "this path with this content (or this content
+ *    elsewhere) is ingested" (skipped without touching the tables). Files
+ *    new to state.db go to kt_ingest_batch, which skips those whose marks
+ *    the tables already carry — so a deleted or stale state.db never causes
+ *    a second ingest, and files found in the tables but unknown to state.db
+ *    are recorded as ingested (the manifest is rebuilt as files are found).
  *  - Batches hold at most batch_files files and batch_bytes bytes of files
  *    to read; each batch is one commit per table, then one state.db
  *    transaction (manifest rows, one task row per file read, run inputs).

@@ -96,8 +96,11 @@ static void on_file_decided(void *ctx, const kt_ingest_step_file *f)
             kt_log_msg(w->log, KT_LOG_WARN, "file %s failed: %s", f->rel, f->result->error);
         return; /* counted when read */
     }
-    /* decided without a batch: changed, failed before, or unreadable for hashing */
-    if (f->verdict == KT_FILE_CONTENT_CHANGED || f->verdict == KT_FILE_STILL_FAILED) {
+    /* decided without a batch: known, changed, failed before, or unreadable for hashing */
+    if (f->verdict == KT_FILE_ALREADY || f->verdict == KT_FILE_COPY) {
+        if (f->note) kt_log_msg(w->log, KT_LOG_INFO, "file %s: %s", f->rel, f->note);
+        kt_progress_item_skipped(w->progress);
+    } else if (f->verdict == KT_FILE_CONTENT_CHANGED || f->verdict == KT_FILE_STILL_FAILED) {
         kt_log_msg(w->log, f->verdict == KT_FILE_CONTENT_CHANGED ? KT_LOG_WARN : KT_LOG_INFO, "file %s: %s",
                    f->rel, f->note ? f->note : kt_file_verdict_name(f->verdict));
         kt_progress_item_skipped(w->progress);

@@ -10,6 +10,9 @@ cd "$(dirname "$0")/../.."
 suite=run_watch
 . tests/run/lib.sh
 build_helpers
+# Job control: background jobs of a script otherwise start with SIGINT
+# ignored, and an ignored signal stays ignored (orchestrate/signals.h).
+set -m
 
 "$KINETL" gen --out "$tmp/gen" --profile scale --runs 2 --minutes 0.17 --seed 3 2>/dev/null || { fail gen "gen failed"; exit 1; }
 "$tmp/resplit" "$tmp/gen" "$tmp/split" 4 2 8 >/dev/null || { fail resplit "resplit failed"; exit 1; }
@@ -17,6 +20,17 @@ lake="$tmp/lake"; src="$tmp/src"; mkdir -p "$src"
 
 "$KINETL" watch --source "$src" --interval soon >/dev/null 2>"$tmp/err"; rc=$?
 check usage_interval $([ $rc = 2 ] && grep -q -- '--interval wants a duration' "$tmp/err"; echo $?) "rc=$rc $(cat "$tmp/err")"
+
+# Sends a signal and waits for the process to exit, at most ~20 s; sets rc
+# to its exit status (or "hung").
+signal_and_wait() { # signal, pid
+  kill -"$1" "$2" 2>/dev/null
+  for _ in $(seq 1 200); do
+    if ! ps -p "$2" -o stat= | grep -qv Z; then wait "$2" 2>/dev/null; rc=$?; return; fi
+    sleep 0.1
+  done
+  kill -9 "$2" 2>/dev/null; wait "$2" 2>/dev/null; rc=hung
+}
 
 # Waits until a command's output matches, up to ~10 s.
 wait_for() { # pattern, command...
@@ -44,7 +58,7 @@ check ingest_refused_too $([ $rc = 1 ] && grep -q 'holds the lake lock' <<<"$out
 out=$("$KINETL" --lake "$lake" status 2>&1)
 check status_shows_holder $(grep -q "watch" <<<"$out" && grep -q "$wpid" <<<"$out"; echo $?) "$out"
 
-kill -TERM "$wpid"; wait "$wpid"; rc=$?; bg_pids=""
+signal_and_wait TERM "$wpid"; bg_pids=""
 check sigterm_exit_0 $([ $rc = 0 ] && grep -q 'stopped after' "$tmp/watch.err"; echo $?) "rc=$rc $(tail -3 "$tmp/watch.err")"
 "$tmp/lake_digest" "$lake" run_stats processed_at >/dev/null && pass tables_readable_after_stop || fail tables_readable_after_stop "run_stats"
 "$KINETL" --lake "$tmp/ref" run --source "$src" >/dev/null 2>&1
@@ -54,7 +68,7 @@ check watch_result_equals_run $([ "$(derived_digest "$lake")" = "$(derived_diges
 "$KINETL" --lake "$lake" watch --source "$src" --interval 1h >/dev/null 2>"$tmp/watch.err" &
 wpid=$!; bg_pids="$wpid"
 wait_for 'watching' cat "$tmp/watch.err"
-kill -INT "$wpid"; wait "$wpid"; rc=$?; bg_pids=""
+signal_and_wait INT "$wpid"; bg_pids=""
 check sigint_exit_0 $([ $rc = 0 ]; echo $?) "rc=$rc $(tail -3 "$tmp/watch.err")"
 out=$("$KINETL" --lake "$lake" run --source "$src" 2>&1); rc=$?
 check lock_released $([ $rc = 0 ] && grep -q 'up to date' <<<"$out"; echo $?) "rc=$rc $out"
@@ -79,7 +93,7 @@ for sig in TERM KILL; do
   "$KINETL" --lake "$l" run --source "$tmp/big" -j 1 >"$tmp/run3.out" 2>"$tmp/run3.err" &
   rpid=$!; bg_pids="$rpid"
   wait_for run_uuid ls "$l/aligned"
-  kill -$sig "$rpid"; wait "$rpid" 2>/dev/null; rc=$?; bg_pids=""
+  signal_and_wait $sig "$rpid"; bg_pids=""
   if [ $sig = TERM ]; then
     if grep -q 'interrupted' "$tmp/run3.out"; then
       check sigterm_run_interrupted $([ $rc = 1 ] && grep -q 'not started' "$tmp/run3.out"; echo $?) "rc=$rc $(cat "$tmp/run3.out")"
