@@ -30,5 +30,6 @@ int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_status(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const kt_command commands[] = {
     { "history", "show a table's commits, newest first", kt_cmd_history },
     { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
     { "status", "pipeline state of the lake: files, runs, recent pipeline runs", kt_cmd_status },
+    { "process", "(re)process runs: raw -> aligned, features, run_stats", kt_cmd_process },
 };
 
 static void usage(FILE *out)
