@@ -94,6 +94,13 @@ static kt_args_result set_value(const kt_args_spec *spec, const kt_opt *o, const
         return parse_count(spec, o, v);
     case KT_OPT_CHOICE:
         return parse_choice(spec, o, v);
+    case KT_OPT_LIST: {
+        kt_opt_list *l = o->dest;
+        if (!*v) return kt_args_usage_error(spec, "%s needs a non-empty value", o->name);
+        if (l->count >= l->cap) return kt_args_usage_error(spec, "%s given too many times", o->name);
+        l->items[l->count++] = v;
+        return KT_ARGS_OK;
+    }
     case KT_OPT_FLAG:
         break;
     }

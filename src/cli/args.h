@@ -26,7 +26,15 @@ typedef enum kt_opt_kind {
     KT_OPT_STRING,  /* dest: const char **, non-empty */
     KT_OPT_COUNT,   /* dest: int64_t *, a non-negative decimal integer */
     KT_OPT_CHOICE,  /* dest: int *, index into `choices` */
+    KT_OPT_LIST,    /* dest: kt_opt_list *, each occurrence appended (non-empty values) */
 } kt_opt_kind;
+
+/* A repeatable option's values; the caller provides items[cap] (argc
+ * entries always suffice). */
+typedef struct kt_opt_list {
+    const char **items;
+    size_t count, cap;
+} kt_opt_list;
 
 typedef struct kt_opt {
     const char *name;               /* "--limit" */

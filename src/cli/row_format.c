@@ -4,6 +4,8 @@
  */
 #include "cli/row_format.h"
 
+#include "cli/double_format.h"
+
 #include <errno.h>
 #include <float.h>
 #include <inttypes.h>
@@ -15,19 +17,6 @@
 #define MAX_DECIMAL_DIGITS 60 /* scale beyond this (hostile files) prints as a double */
 
 /* ------------------------------------------------------------ numbers */
-
-/* Shortest %.Ng that reads back to the same double. For normal numbers
- * N = 15 is the first worth trying: any double with a decimal of 15 or fewer
- * digits prints as that decimal under %.15g. Subnormals have fewer bits,
- * so shorter forms (5e-324) must be searched from N = 1. */
-static int format_double(char *buf, size_t size, double v)
-{
-    for (int p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
-        int n = snprintf(buf, size, "%.*g", p, v);
-        if (strtod(buf, NULL) == v) return n;
-    }
-    return snprintf(buf, size, "%.17g", v);  /* 17 digits always round-trip */
-}
 
 /* The same rule for float, from %.6g (from %.1g for subnormals). */
 static int format_float(char *buf, size_t size, float v)
@@ -76,6 +65,29 @@ static int format_half(char *buf, size_t size, uint16_t bits)
     return n;
 }
 
+/* Decimal text of an unsigned integer (snprintf is the costly part of a row). */
+static int format_u64(char *buf, size_t size, uint64_t u, bool negative)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (negative) tmp[sizeof tmp - 1 - n++] = '-';
+    if (size) {
+        size_t k = (size_t)n < size ? (size_t)n : size - 1;
+        memcpy(buf, tmp + sizeof tmp - n, k);
+        buf[k] = 0;
+    }
+    return n;
+}
+
+static int format_i64(char *buf, size_t size, int64_t v)
+{
+    return format_u64(buf, size, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
 /* ------------------------------------------------------------ dates and times */
 
 /* Proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's
@@ -107,6 +119,15 @@ static int format_date(char *buf, size_t size, int64_t days)
     return snprintf(buf, size, "-%04" PRIu64 "-%02u-%02u", (uint64_t)0 - (uint64_t)y, m, d);
 }
 
+/* n digits of v, zero-padded, at p. */
+static void put_digits(char *p, int64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 static int format_timestamp(char *buf, size_t size, int64_t v, int digits, bool utc)
 {
     /* floor division by remainders: no product can overflow at INT64_MIN */
@@ -117,11 +138,37 @@ static int format_timestamp(char *buf, size_t size, int64_t v, int digits, bool 
     int64_t sod = secs % 86400;
     int64_t days = secs / 86400 - (sod < 0);
     if (sod < 0) sod += 86400;
-    int n = format_date(buf, size, days);
-    n += snprintf(buf + n, size - (size_t)n, "T%02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60),
-                  (int)(sod % 60));
-    if (digits) n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, digits, frac);
-    if (utc) n += snprintf(buf + n, size - (size_t)n, "Z");
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999 || size < 40) {   /* expanded years: the general path */
+        int n = format_date(buf, size, days);
+        n += snprintf(buf + n, size - (size_t)n, "T%02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60),
+                      (int)(sod % 60));
+        if (digits) n += snprintf(buf + n, size - (size_t)n, ".%0*" PRId64, digits, frac);
+        if (utc) n += snprintf(buf + n, size - (size_t)n, "Z");
+        return n;
+    }
+    /* YYYY-MM-DDTHH:MM:SS[.f...][Z], written digit by digit: one per row of every table */
+    put_digits(buf, y, 4);
+    buf[4] = '-';
+    put_digits(buf + 5, m, 2);
+    buf[7] = '-';
+    put_digits(buf + 8, d, 2);
+    buf[10] = 'T';
+    put_digits(buf + 11, sod / 3600, 2);
+    buf[13] = ':';
+    put_digits(buf + 14, sod / 60 % 60, 2);
+    buf[16] = ':';
+    put_digits(buf + 17, sod % 60, 2);
+    int n = 19;
+    if (digits) {
+        buf[n++] = '.';
+        put_digits(buf + n, frac, digits);
+        n += digits;
+    }
+    if (utc) buf[n++] = 'Z';
+    buf[n] = 0;
     return n;
 }
 
@@ -188,7 +235,7 @@ static size_t utf8_sequence(const uint8_t *p, size_t avail, size_t *bad)
     return need + 1;
 }
 
-typedef enum { ESC_JSON, ESC_CSV_QUOTED } escape_mode;
+typedef enum { ESC_JSON, ESC_CSV_QUOTED, ESC_PLAIN } escape_mode;
 
 /* Appends s with UTF-8 repaired and the mode's escapes, without the quotes. */
 static kt_status append_escaped(kt_buf *out, const uint8_t *s, size_t len, escape_mode mode)
@@ -212,6 +259,12 @@ static kt_status append_escaped(kt_buf *out, const uint8_t *s, size_t len, escap
             else if (c == '\b') esc = "\\b";
             else if (c == '\f') esc = "\\f";
             else if (c < 0x20) { snprintf(ubuf, sizeof ubuf, "\\u%04x", c); esc = ubuf; }
+            if (!esc) { i++; continue; }
+        } else if (mode == ESC_PLAIN) {
+            if (c == '\n') esc = "\\n";
+            else if (c == '\r') esc = "\\r";
+            else if (c == '\t') esc = "\\t";
+            else if (c < 0x20 || c == 0x7f) { snprintf(ubuf, sizeof ubuf, "\\x%02x", c); esc = ubuf; }
             if (!esc) { i++; continue; }
         } else {
             if (c != '"') { i++; continue; }
@@ -278,8 +331,8 @@ static int render_atom(char *buf, size_t size, const kt_render_type *t, const kt
     *quoted = false;
     switch (t->kind) {
     case KT_R_BOOL: return snprintf(buf, size, "%s", v->i ? "true" : "false");
-    case KT_R_INT: return snprintf(buf, size, "%" PRId64, v->i);
-    case KT_R_UINT: return snprintf(buf, size, "%" PRIu64, (uint64_t)v->i);
+    case KT_R_INT: return format_i64(buf, size, v->i);
+    case KT_R_UINT: return format_u64(buf, size, (uint64_t)v->i, false);
     case KT_R_FLOAT:
     case KT_R_DOUBLE:
     case KT_R_DECIMAL:
@@ -291,7 +344,7 @@ static int render_atom(char *buf, size_t size, const kt_render_type *t, const kt
         if (t->kind == KT_R_DECIMAL && t->digits >= 0 && t->digits <= MAX_DECIMAL_DIGITS &&
             fabs(v->d) < 1e40)
             return snprintf(buf, size, "%.*f", t->digits, v->d);
-        return format_double(buf, size, v->d);
+        return kt_format_double(buf, size, v->d);
     case KT_R_FLOAT16: {
         uint16_t bits = v->len == 2 ? (uint16_t)(v->bytes[0] | v->bytes[1] << 8) : 0x7e00;
         double d = kt_half_to_double(bits);
@@ -320,9 +373,11 @@ kt_status kt_render_scalar(kt_buf *out, const kt_render_type *t, const kt_scalar
     if ((fixed.kind == KT_R_TIMESTAMP || fixed.kind == KT_R_TIME) &&
         (fixed.digits < 0 || fixed.digits > 9))
         fixed.kind = KT_R_INT;
-    if (fixed.kind == KT_R_STRING)
+    if (fixed.kind == KT_R_STRING) {
+        if (style == KT_TEXT_PLAIN) return append_escaped(out, v->bytes, v->len, ESC_PLAIN);
         return style == KT_TEXT_JSON ? kt_render_json_string(out, v->bytes, v->len)
                                      : render_csv_string(out, v->bytes, v->len);
+    }
     if (fixed.kind == KT_R_BINARY) {
         if (style == KT_TEXT_JSON) KT_TRY(kt_buf_append_byte(out, '"'));
         KT_TRY(append_base64(out, v->bytes, v->len));
@@ -383,7 +438,8 @@ kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *
     kt_buf_init(&w->buf);
     kt_buf_init(&w->keys);
     w->memo = calloc(ncols ? ncols : 1, sizeof *w->memo);
-    if (!w->memo) return KT_ERR_NOMEM;
+    w->fast = calloc(ncols ? ncols : 1, 1);
+    if (!w->memo || !w->fast) return KT_ERR_NOMEM;
     if (style != KT_TEXT_JSON) return KT_OK;
     w->key_end = calloc(ncols ? ncols : 1, sizeof *w->key_end);
     if (!w->key_end) return KT_ERR_NOMEM;
@@ -438,6 +494,71 @@ static kt_status render_float_memo(kt_row_writer *w, size_t c, const kt_column *
     return KT_OK;
 }
 
+/* Direct rendering paths for the types every kinetl table is made of:
+ * the text goes straight into the row buffer (no scalar, no copy). */
+enum { FAST_NONE, FAST_DOUBLE, FAST_INT32, FAST_INT64, FAST_TIMESTAMP };
+#define CELL_ROOM 96   /* bytes reserved before a direct rendering */
+
+static uint8_t fast_path(const kt_render_type *t, kt_type type)
+{
+    if (t->kind == KT_R_DOUBLE && type == KT_DOUBLE) return FAST_DOUBLE;
+    if (t->kind == KT_R_INT && type == KT_INT32) return FAST_INT32;
+    if (t->kind == KT_R_INT && type == KT_INT64) return FAST_INT64;
+    if (t->kind == KT_R_TIMESTAMP && type == KT_INT64 && t->digits >= 0 && t->digits <= 9) return FAST_TIMESTAMP;
+    return FAST_NONE;
+}
+
+/* A double, reusing the column's previous text when the bits repeat
+ * (held and interpolated-flat cells, ids stored as doubles). */
+static void render_double_fast(kt_row_writer *w, size_t c, double d)
+{
+    kt_float_memo *m = &w->memo[c];
+    char *dst = (char *)w->buf.data + w->buf.len;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    if (m->valid && m->bits == bits) {
+        memcpy(dst, m->text, sizeof m->text);   /* fixed size: inlined; CELL_ROOM covers it */
+        w->buf.len += m->len;
+        return;
+    }
+    int n = kt_format_double(dst, CELL_ROOM, d);
+    w->buf.len += (size_t)n;
+    m->valid = (size_t)n < sizeof m->text;
+    if (m->valid) {
+        m->bits = bits;
+        m->len = (uint8_t)n;
+        memcpy(m->text, dst, sizeof m->text);
+    }
+}
+
+static kt_status render_fast(kt_row_writer *w, size_t c, const kt_column *col, size_t row)
+{
+    KT_TRY(kt_buf_reserve(&w->buf, CELL_ROOM));
+    char *dst = (char *)w->buf.data + w->buf.len;
+    switch (w->fast[c]) {
+    case FAST_DOUBLE: {
+        double d = KT_COL_DOUBLE(col)[row];
+        if (!isfinite(d)) break;
+        render_double_fast(w, c, d);
+        return KT_OK;
+    }
+    case FAST_INT32: w->buf.len += (size_t)format_i64(dst, CELL_ROOM, KT_COL_I32(col)[row]); return KT_OK;
+    case FAST_INT64: w->buf.len += (size_t)format_i64(dst, CELL_ROOM, KT_COL_I64(col)[row]); return KT_OK;
+    case FAST_TIMESTAMP: {
+        bool json = w->style == KT_TEXT_JSON;
+        if (json) *dst++ = '"';
+        int n = format_timestamp(dst, CELL_ROOM - 2, KT_COL_I64(col)[row], w->types[c].digits, w->types[c].utc);
+        if (n < 0 || n >= CELL_ROOM - 2) break;
+        if (json) dst[n++] = '"';
+        w->buf.len += (size_t)n + json;
+        return KT_OK;
+    }
+    default: break;
+    }
+    kt_scalar v = kt_scalar_from_column(col, row);
+    return kt_render_scalar(&w->buf, &w->types[c], &v, w->style);
+}
+
 static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
 {
     bool json = w->style == KT_TEXT_JSON;
@@ -450,6 +571,10 @@ static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
         }
         if (!kt_column_is_valid(&cols[c], row)) {
             if (json) KT_TRY(kt_buf_append(&w->buf, "null", 4));
+            continue;
+        }
+        if (w->fast[c]) {
+            KT_TRY(render_fast(w, c, &cols[c], row));
             continue;
         }
         kt_render_kind kind = w->types[c].kind;
@@ -468,6 +593,7 @@ static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
 kt_status kt_row_writer_rows(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,
                              kt_error *err)
 {
+    for (size_t c = 0; c < w->ncols; c++) w->fast[c] = fast_path(&w->types[c], cols[c].type);
     for (size_t r = from; r < from + count; r++) {
         if (render_row(w, cols, r) != KT_OK)
             return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting row %zu", w->out_name, r);
@@ -490,6 +616,8 @@ void kt_row_writer_free(kt_row_writer *w)
     kt_buf_free(&w->keys);
     free(w->key_end);
     free(w->memo);
+    free(w->fast);
     w->key_end = NULL;
     w->memo = NULL;
+    w->fast = NULL;
 }

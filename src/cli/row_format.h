@@ -54,7 +54,10 @@ typedef struct kt_render_type {
     bool utc;        /* TIMESTAMP: isAdjustedToUTC, printed as a trailing 'Z' */
 } kt_render_type;
 
-typedef enum kt_text_style { KT_TEXT_CSV, KT_TEXT_JSON } kt_text_style;
+/* PLAIN is for people (the `table` format): CSV's atoms, strings unquoted
+ * with invalid UTF-8 repaired and control characters shown as \n \r \t
+ * or \xNN. */
+typedef enum kt_text_style { KT_TEXT_CSV, KT_TEXT_JSON, KT_TEXT_PLAIN } kt_text_style;
 
 /* One raw value, as a column or a statistic holds it. */
 typedef struct kt_scalar {
@@ -101,6 +104,7 @@ typedef struct kt_row_writer {
     kt_buf keys;              /* JSON: `"name":` of every column, back to back */
     size_t *key_end;          /* JSON: end offset of column i's key in `keys` */
     kt_float_memo *memo;      /* one per column */
+    uint8_t *fast;            /* per column: a direct rendering path, chosen per batch */
 } kt_row_writer;
 
 /* names and types must outlive the writer. */

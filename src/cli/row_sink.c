@@ -22,6 +22,8 @@ struct kt_sink {
     kt_render_type *renders;
     kt_row_writer rows;
     bool rows_ready;
+    kt_table_writer table;
+    bool table_ready;
     FILE *file;               /* the temporary file, or stdout */
     char *tmp_path;           /* NULL for stdout */
     /* parquet */
@@ -56,6 +58,12 @@ static kt_status open_text(kt_sink *s, kt_error *err)
     }
     kt_text_style style = s->opts.format == KT_SINK_JSON ? KT_TEXT_JSON : KT_TEXT_CSV;
     const char *shown = s->opts.out_path ? s->opts.out_path : "stdout";
+    if (s->opts.format == KT_SINK_TABLE) {
+        s->table_ready = true;
+        if (kt_table_writer_init(&s->table, s->names, s->renders, s->ncols, s->file, shown) != KT_OK)
+            return kt_fail(err, KT_ERR_NOMEM, "out of memory");
+        return KT_OK;
+    }
     s->rows_ready = true;
     if (kt_row_writer_init(&s->rows, style, s->names, s->renders, s->ncols, s->file, shown) != KT_OK)
         return kt_fail(err, KT_ERR_NOMEM, "out of memory");
@@ -135,12 +143,14 @@ kt_status kt_sink_write(kt_sink *s, const kt_column *cols, size_t nrows, int64_t
                         kt_error *err)
 {
     if (s->opts.format == KT_SINK_PARQUET) return write_parquet(s, cols, nrows, first_row, err);
+    if (s->opts.format == KT_SINK_TABLE) return kt_table_writer_rows(&s->table, cols, 0, nrows, err);
     return kt_row_writer_rows(&s->rows, cols, 0, nrows, err);
 }
 
 static kt_status commit_text(kt_sink *s, kt_error *err)
 {
-    KT_TRY(kt_row_writer_flush(&s->rows, err));
+    if (s->table_ready) KT_TRY(kt_table_writer_flush(&s->table, err));
+    else KT_TRY(kt_row_writer_flush(&s->rows, err));
     if (!s->tmp_path) return KT_OK;
     if (fsync(fileno(s->file)) != 0)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: fsync failed", s->opts.out_path);
@@ -169,6 +179,7 @@ void kt_sink_free(kt_sink *s)
         free(s->tmp_path);
     }
     if (s->rows_ready) kt_row_writer_free(&s->rows);
+    if (s->table_ready) kt_table_writer_free(&s->table);
     if (s->converted)
         for (size_t c = 0; c < s->ncols; c++) kt_column_free(&s->converted[c]);
     free(s->converted);

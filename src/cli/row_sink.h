@@ -17,11 +17,13 @@
 #include <stddef.h>
 
 #include "cli/row_format.h"
+#include "cli/table_text.h"
 #include "core/column.h"
 #include "core/error.h"
 #include "format/parquet/metadata.h"
 
-typedef enum kt_sink_format { KT_SINK_CSV, KT_SINK_JSON, KT_SINK_PARQUET } kt_sink_format;
+/* TABLE: an aligned text table for people (cli/table_text.h). */
+typedef enum kt_sink_format { KT_SINK_CSV, KT_SINK_JSON, KT_SINK_PARQUET, KT_SINK_TABLE } kt_sink_format;
 
 typedef struct kt_sink_column {
     const char *name;

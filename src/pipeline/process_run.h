@@ -45,9 +45,11 @@
 
 #define KT_PROCESS_APP_PREFIX "kinetl-process/"
 #define KT_PROCESS_TXN_SHIFT 24 /* txn version = raw version << 24 | processing sequence */
+#define KT_PROCESS_ROW_GROUP_ROWS 32768 /* output tables, unless delta.row_group_rows is set */
 
 typedef struct kt_process_options {
-    kt_delta_options delta;  /* for every table handle (no_fsync: tests only) */
+    kt_delta_options delta;  /* for every table handle (no_fsync: tests only); outputs default
+                                to KT_PROCESS_ROW_GROUP_ROWS rows per row group */
     size_t max_readings;     /* per run; 0 = no limit */
     size_t scratch_limit;    /* transform scratch bytes; 0 = no limit */
     bool skip_current;       /* leave a run alone when kt_process_run_current says so */

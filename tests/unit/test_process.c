@@ -519,6 +519,12 @@ TEST(concurrent_workers_commit_different_and_same_runs)
     for (int i = 0; i < 3; i++) pthread_join(th[i], NULL);
     for (int i = 0; i < 3; i++) CHECK_OK(w[i].st, &w[i].err);
     printf("# concurrency: attempts %d %d %d for 3+3+6 runs\n", w[0].attempts, w[1].attempts, w[2].attempts);
+    /* disjoint runs never conflict: two workers, every run committed at the first attempt */
+    worker d[2] = { { l.dir, ids, 3, KT_OK, { 0 }, 0 }, { l.dir, ids + 3, 3, KT_OK, { 0 }, 0 } };
+    for (int i = 0; i < 2; i++) CHECK(pthread_create(&th[i], NULL, work, &d[i]) == 0);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) CHECK_OK(d[i].st, &d[i].err);
+    CHECK_EQ_INT(d[0].attempts + d[1].attempts, 6);
     CHECK_EQ_INT(active_files(l.dir, "run_stats"), 6);
     CHECK_EQ_INT(active_files(l.dir, "aligned"), 6);
     CHECK_EQ_INT(active_files(l.dir, "features"), 6);
