@@ -12,7 +12,6 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
-#include "pipeline/process_run.h"
 #include "pipeline/process_tables.h"
 #include "pipeline/quarantine_count.h"
 #include "pipeline/raw_runs.h"
@@ -184,39 +183,58 @@ typedef struct step {
     char config_hash[17];
 } step;
 
+/* run_state (and a task row) for one attempt, in one transaction. */
+static kt_status record(kt_state *st, int64_t pipeline_run_id, const kt_run_record *rec, bool task, kt_status status,
+                        const kt_process_result *r, int64_t started_us, kt_error *err)
+{
+    KT_TRY(kt_state_begin(st, err));
+    /* a run id with no readings is no run: its attempt is history, not run state */
+    kt_status s = status == KT_ERR_NOT_FOUND ? KT_OK : kt_state_run_finish(st, rec, err);
+    if (s == KT_OK && pipeline_run_id && task) {
+        kt_task_record t = {
+            .pipeline_run_id = pipeline_run_id, .task = KT_TASK_PROCESS, .run_uuid = rec->run_uuid,
+            .status = status == KT_OK ? KT_TASK_OK : KT_TASK_FAILED, .started_us = started_us,
+            .ended_us = kt_clock_wall_us(), .rows_in = r->readings, .rows_out = r->rows, .error = rec->error,
+        };
+        s = kt_state_task_record(st, &t, NULL, err);
+    }
+    if (s != KT_OK) {
+        kt_state_rollback(st);
+        return s;
+    }
+    return kt_state_commit(st, err);
+}
+
+static kt_run_record record_of(const char *run_uuid, kt_status status, const char *error,
+                               const kt_process_result *r, const char *fingerprint, const char *config_hash)
+{
+    return (kt_run_record){
+        .run_uuid = run_uuid, .input_fingerprint = fingerprint, .config_hash = config_hash,
+        .raw_version_seen = r->raw_version, .aligned_version = r->aligned_version,
+        .features_version = r->features_version, .run_stats_version = r->run_stats_version,
+        .status = status == KT_OK ? KT_RUN_OK : KT_RUN_FAILED, .error = status == KT_OK ? NULL : error,
+    };
+}
+
+kt_status kt_process_record(kt_state *st, int64_t pipeline_run_id, const char *run_uuid, kt_status status,
+                            const char *error, const kt_process_result *res, int64_t started_us, kt_error *err)
+{
+    char fingerprint[KT_INPUT_FINGERPRINT_MAX];
+    kt_process_input_fingerprint(res->files_fingerprint, res->stats.quarantined_rows, fingerprint, sizeof fingerprint);
+    kt_run_record rec = record_of(run_uuid, status, error, res, fingerprint, res->config_hash);
+    return record(st, pipeline_run_id, &rec, true, status, res, started_us, err);
+}
+
 static kt_status record_attempt(step *s, size_t i, kt_status status, const kt_error *perr, int64_t started)
 {
-    const kt_process_step_options *o = s->o;
     const kt_plan_run *p = &s->plan->runs[i];
     run_outcome *out = &s->outcomes[i];
     const kt_process_result *r = &out->result;
     char fingerprint[KT_INPUT_FINGERPRINT_MAX];
     if (out->current) snprintf(fingerprint, sizeof fingerprint, "%s", p->fingerprint);
     else kt_process_input_fingerprint(r->files_fingerprint, r->stats.quarantined_rows, fingerprint, sizeof fingerprint);
-    kt_run_record rec = {
-        .run_uuid = p->run_uuid, .input_fingerprint = fingerprint, .config_hash = s->config_hash,
-        .raw_version_seen = r->raw_version,
-        .aligned_version = r->aligned_version, .features_version = r->features_version,
-        .run_stats_version = r->run_stats_version,
-        .status = status == KT_OK ? KT_RUN_OK : KT_RUN_FAILED, .error = status == KT_OK ? NULL : perr->msg,
-    };
-    kt_error *err = &out->state_err;
-    KT_TRY(kt_state_begin(o->st, err));
-    kt_status st = kt_state_run_finish(o->st, &rec, err);
-    if (st == KT_OK && o->pipeline_run_id && !out->current) {
-        kt_task_record task = {
-            .pipeline_run_id = o->pipeline_run_id, .task = KT_TASK_PROCESS, .run_uuid = p->run_uuid,
-            .status = status == KT_OK ? KT_TASK_OK : KT_TASK_FAILED, .started_us = started,
-            .ended_us = kt_clock_wall_us(), .rows_in = r->readings, .rows_out = r->rows,
-            .error = status == KT_OK ? NULL : perr->msg,
-        };
-        st = kt_state_task_record(o->st, &task, NULL, err);
-    }
-    if (st != KT_OK) {
-        kt_state_rollback(o->st);
-        return st;
-    }
-    return kt_state_commit(o->st, err);
+    kt_run_record rec = record_of(p->run_uuid, status, perr->msg, r, fingerprint, s->config_hash);
+    return record(s->o->st, s->o->pipeline_run_id, &rec, !out->current, status, r, started, &out->state_err);
 }
 
 /* The tables already hold the processing of the run's current input? */

@@ -40,6 +40,7 @@
 #include "orchestrate/progress.h"
 #include "orchestrate/state.h"
 #include "orchestrate/worker_pool.h"
+#include "pipeline/process_run.h"
 #include "pipeline/transform_config.h"
 
 /* files fingerprint (32 hex) + "-q" + decimal count + NUL */
@@ -95,5 +96,19 @@ typedef struct kt_process_step_result {
 
 kt_status kt_process_step(const kt_process_step_options *o, const kt_process_plan *plan,
                           kt_process_step_result *res, kt_error *err);
+
+/*
+ * Records one processing attempt of run_uuid as the step does, in one
+ * state.db transaction (for `kinetl process`, which runs its own threads):
+ * status KT_OK -> run_state ok with the input fingerprint of what res read
+ * (kt_process_input_fingerprint of res->files_fingerprint and
+ * res->stats.quarantined_rows), res->config_hash and versions; otherwise
+ * failed with `error` — except KT_ERR_NOT_FOUND (no readings: not a run),
+ * which leaves run_state alone. A task_runs row is added when
+ * pipeline_run_id != 0.
+ * res must not be a skipped result (nothing was read to record).
+ */
+kt_status kt_process_record(kt_state *st, int64_t pipeline_run_id, const char *run_uuid, kt_status status,
+                            const char *error, const kt_process_result *res, int64_t started_us, kt_error *err);
 
 #endif

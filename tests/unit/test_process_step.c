@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "delta_fixture.h"
@@ -23,6 +24,7 @@ typedef struct fixture {
     kt_pool *pool;
     kt_transform_config cfg;
     char config_hash[17];
+    int64_t pipeline_run_id; /* task rows go here when set */
 } fixture;
 
 static kt_status fixture_new(fixture *f, const char *tag, kt_error *err)
@@ -67,7 +69,7 @@ static kt_status plan(fixture *f, kt_process_plan *p, kt_error *err)
 static kt_status step(fixture *f, const kt_process_plan *p, kt_process_step_result *r, kt_error *err)
 {
     kt_process_step_options o = { .lake = f->dir, .st = f->st, .pool = f->pool, .cfg = &f->cfg,
-                                   .delta = { .no_fsync = true } };
+                                   .delta = { .no_fsync = true }, .pipeline_run_id = f->pipeline_run_id };
     return kt_process_step(&o, p, r, err);
 }
 
@@ -241,35 +243,68 @@ TEST(quarantine_only_change_is_processed_not_reconciled)
     CHECK_EQ_INT(r.reconciled, 0);
 }
 
+/* Cuts the first active raw file of run to 100 bytes. */
+static kt_status damage_run(fixture *f, const char *run, kt_error *err)
+{
+    kt_delta_snapshot *snap;
+    KT_TRY(kt_delta_snapshot_load(f->raw, -1, &snap, err));
+    kt_status s = kt_fail(err, KT_ERR_NOT_FOUND, "no file of run %s", run);
+    for (size_t i = 0; i < kt_delta_snapshot_num_files(snap); i++) {
+        const kt_delta_file *df = kt_delta_snapshot_file(snap, i);
+        if (!df->partition_values[0] || strcmp(df->partition_values[0], run) != 0) continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", kt_delta_dir(f->raw), df->path);
+        s = truncate(path, 100) == 0 ? KT_OK : kt_fail(err, KT_ERR_IO, "truncate %s", path);
+        break;
+    }
+    kt_delta_snapshot_free(snap);
+    return s;
+}
+
 TEST(failing_run_is_recorded_and_others_proceed)
 {
     kt_error err;
     fixture f;
     CHECK_OK(fixture_new(&f, "pstep-fail", &err), &err);
     kt_status s = add_run(&f, "100", 2, 0, 1, &err);
-    static const char *const runs[] = { "100", "404", "100" };
+    if (s == KT_OK) s = add_run(&f, "300", 2, 10, 2, &err);
+    if (s == KT_OK) s = damage_run(&f, "300", &err);
+    static const char *const runs[] = { "100", "300", "404" };
     kt_process_plan p = { 0 };
     kt_process_step_result r = { 0 };
-    if (s == KT_OK) s = kt_process_plan_runs(runs, 2, &p, &err);
-    if (s == KT_OK) s = kt_state_pipeline_start(f.st, "process", 0, &(int64_t){ 0 }, &err);
+    if (s == KT_OK) s = kt_process_plan_runs(runs, 3, &p, &err);
+    if (s == KT_OK) s = kt_state_pipeline_start(f.st, "process", 0, &f.pipeline_run_id, &err);
     if (s == KT_OK) s = step(&f, &p, &r, &err);
     kt_process_plan_free(&p);
     kt_arena arena;
     kt_arena_init(&arena, 0);
-    kt_run_record rec;
-    bool found = false;
-    if (s == KT_OK) s = kt_state_run_get(f.st, "404", &arena, &rec, &found, &err);
-    bool failed = found && rec.status == KT_RUN_FAILED && rec.error && strstr(rec.error, "no readings");
-    bool ok_found = false;
-    kt_run_record ok;
+    kt_run_record rec, ok, none;
+    bool found = false, ok_found = false, none_found = true;
+    if (s == KT_OK) s = kt_state_run_get(f.st, "300", &arena, &rec, &found, &err);
+    bool failed = found && rec.status == KT_RUN_FAILED && rec.error && strstr(rec.error, "raw");
     if (s == KT_OK) s = kt_state_run_get(f.st, "100", &arena, &ok, &ok_found, &err);
+    if (s == KT_OK) s = kt_state_run_get(f.st, "404", &arena, &none, &none_found, &err);
+    kt_task_record *tasks = NULL;
+    size_t ntasks = 0;
+    if (s == KT_OK) s = kt_state_tasks_of(f.st, f.pipeline_run_id, &arena, &tasks, &ntasks, &err);
+    size_t failed_tasks = 0;
+    bool unknown_task = false;
+    for (size_t i = 0; i < ntasks; i++) {
+        if (tasks[i].status == KT_TASK_FAILED) failed_tasks++;
+        if (!strcmp(tasks[i].run_uuid, "404") && tasks[i].error && strstr(tasks[i].error, "no readings"))
+            unknown_task = true;
+    }
     kt_arena_free(&arena);
     fixture_free(&f);
     CHECK_OK(s, &err);
     CHECK_EQ_INT(r.processed, 1);
-    CHECK_EQ_INT(r.failed, 1);
-    CHECK(failed);
+    CHECK_EQ_INT(r.failed, 2);
+    CHECK_MSG(failed, "run 300: %s", found && rec.error ? rec.error : "(no error)");
     CHECK(ok_found && ok.status == KT_RUN_OK);
+    CHECK(!none_found);          /* no readings: not a run */
+    CHECK_EQ_INT(ntasks, 3);
+    CHECK_EQ_INT(failed_tasks, 2);
+    CHECK(unknown_task);
 }
 
 TEST(cancelled_step_starts_nothing)
