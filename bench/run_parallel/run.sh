@@ -18,7 +18,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/kinetl-bench-run.XXXXXX"); trap 'rm -rf "$work
 
 make -s "$KINETL"
 mkdir -p build/bench
-cc -std=c11 -D_DEFAULT_SOURCE -O2 -Isrc -o build/bench/lake_digest tests/run/lake_digest.c build/libkinetl.a \
+cc -std=c11 -D_DEFAULT_SOURCE -O2 -Isrc -o build/bench/lake_digest bench/run_parallel/lake_digest.c build/libkinetl.a \
    -lzstd -lsnappy -lz -llz4 -lbrotlienc -lbrotlidec -ljansson -lsqlite3 -lxxhash -lm -pthread
 if [ ! -d "$data" ]; then
   "$KINETL" gen --out "$data.tmp" --profile scale --runs "$runs" --minutes "$minutes" --force

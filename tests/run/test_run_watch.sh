@@ -60,7 +60,7 @@ check status_shows_holder $(grep -q "watch" <<<"$out" && grep -q "$wpid" <<<"$ou
 
 signal_and_wait TERM "$wpid"; bg_pids=""
 check sigterm_exit_0 $([ $rc = 0 ] && grep -q 'stopped after' "$tmp/watch.err"; echo $?) "rc=$rc $(tail -3 "$tmp/watch.err")"
-"$tmp/lake_digest" "$lake" run_stats processed_at >/dev/null && pass tables_readable_after_stop || fail tables_readable_after_stop "run_stats"
+"$KINETL" --lake "$lake" cat run_stats --format csv >/dev/null && pass tables_readable_after_stop || fail tables_readable_after_stop "run_stats"
 "$KINETL" --lake "$tmp/ref" run --source "$src" >/dev/null 2>&1
 check watch_result_equals_run $([ "$(derived_digest "$lake")" = "$(derived_digest "$tmp/ref")" ]; echo $?) "watch and run differ"
 

@@ -1,7 +1,8 @@
 /*
- * tests/run/lake_digest.c — an order-independent digest of a Delta table's
- * current contents, for the orchestration tests: two tables holding the
- * same multiset of rows (in any files, any order) print the same line.
+ * bench/run_parallel/lake_digest.c — an order-independent digest of a
+ * Delta table's current contents, for the parallel-run benchmark (the
+ * -j 1 and -j 2 lakes must agree): two tables holding the same multiset
+ * of rows (in any files, any order) print the same line.
  *
  *   lake_digest LAKE TABLE [COLUMN_TO_EXCLUDE ...]
  *   -> "TABLE rows=N digest=HEX"  (exit 0), or an error line (exit 1)
@@ -9,9 +10,9 @@
  * Each row is hashed over its columns in schema order (name, null flag and
  * exact value bytes; partition values as their text); the digest is the
  * sum mod 2^64 of the row hashes under two seeds, which is a multiset hash.
- * Compiled by the test scripts against build/libkinetl.a; it reads the
- * table through kinetl's own Delta snapshot and Parquet reader (the format
- * interop of those is tested elsewhere against DuckDB/Polars/arrow-rs).
+ * Compiled by bench/run_parallel/run.sh against build/libkinetl.a; it
+ * reads the table through kinetl's Delta snapshot and Parquet reader
+ * directly (quicker than `kinetl cat` on benchmark-sized tables).
  */
 #include <inttypes.h>
 #include <stdio.h>
