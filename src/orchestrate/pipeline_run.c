@@ -98,10 +98,10 @@ static void on_file_decided(void *ctx, const kt_ingest_step_file *f)
     }
     /* decided without a batch: known, changed, failed before, or unreadable for hashing */
     if (f->verdict == KT_FILE_ALREADY || f->verdict == KT_FILE_COPY) {
-        if (f->note) kt_log_msg(w->log, KT_LOG_INFO, "file %s: %s", f->rel, f->note);
+        if (f->note) kt_log_msg(w->log, KT_LOG_DEBUG, "file %s: %s", f->rel, f->note);
         kt_progress_item_skipped(w->progress);
     } else if (f->verdict == KT_FILE_CONTENT_CHANGED || f->verdict == KT_FILE_STILL_FAILED) {
-        kt_log_msg(w->log, f->verdict == KT_FILE_CONTENT_CHANGED ? KT_LOG_WARN : KT_LOG_INFO, "file %s: %s",
+        kt_log_msg(w->log, f->verdict == KT_FILE_CONTENT_CHANGED ? KT_LOG_WARN : KT_LOG_DEBUG, "file %s: %s",
                    f->rel, f->note ? f->note : kt_file_verdict_name(f->verdict));
         kt_progress_item_skipped(w->progress);
     } else {
