@@ -21,7 +21,6 @@ int kt_cmd_run(const kt_cli_globals *g, int argc, char **argv)
         kt_pipeline_outcome out;
         kt_error err;
         if (kt_pipeline_cycle(c.session, &out, &err) != KT_OK) {
-            kt_log_error(c.log, "%s", err.msg);
             fprintf(stderr, "kinetl run: %s\n", err.msg);
             rc = KT_EXIT_ERROR;
         } else {
