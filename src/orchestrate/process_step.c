@@ -12,6 +12,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "lake/scan/table_scan.h"
 #include "pipeline/process_tables.h"
 #include "pipeline/quarantine_count.h"
 #include "pipeline/raw_runs.h"
@@ -104,6 +105,57 @@ static kt_status only_quarantine_changed(kt_state *st, const kt_plan_run *r, con
     return KT_OK;
 }
 
+static int64_t quarantined_of(const char *fingerprint)
+{
+    const char *q = strstr(fingerprint, "-q");
+    return q ? strtoll(q + 2, NULL, 10) : 0;
+}
+
+static kt_plan_run *plan_find(kt_process_plan *plan, const char *run_uuid, size_t len)
+{
+    for (size_t i = 0; i < plan->count; i++)
+        if (strlen(plan->runs[i].run_uuid) == len && !memcmp(plan->runs[i].run_uuid, run_uuid, len))
+            return &plan->runs[i];
+    return NULL;
+}
+
+/* Runs whose run_stats row counts other quarantined rows than now cannot be
+ * current, whatever raw and the config say: they are processed. */
+static kt_status check_quarantine_counts(const char *lake, const kt_delta_options *delta, kt_process_plan *plan,
+                                         kt_error *err)
+{
+    kt_delta_table *t = NULL;
+    kt_delta_snapshot *snap = NULL;
+    kt_scan *scan = NULL;
+    KT_TRY(kt_delta_open_in_lake(lake, KT_PROCESS_RUN_STATS_TABLE, delta, &t, err));
+    kt_status s = KT_OK;
+    if (kt_delta_exists(t)) s = kt_delta_snapshot_load(t, -1, &snap, err);
+    int id = snap ? kt_delta_snapshot_find_field(snap, "run_uuid") : -1;
+    int q = snap ? kt_delta_snapshot_find_field(snap, "quarantined_rows") : -1;
+    if (s == KT_OK && id >= 0 && q >= 0) {
+        size_t fields[2] = { (size_t)id, (size_t)q };
+        kt_scan_options so = { .fields = fields, .nfields = 2 };
+        s = kt_scan_open(t, snap, &so, &scan, err);
+    }
+    for (;;) {
+        const kt_column *cols;
+        size_t rows = 0;
+        if (s != KT_OK || !scan || (s = kt_scan_next(scan, &cols, &rows, err)) != KT_OK || rows == 0) break;
+        for (size_t i = 0; i < rows; i++) {
+            if (!kt_column_is_valid(&cols[0], i) || cols[1].type != KT_INT64) continue;
+            size_t len;
+            const char *run = kt_column_bytes_at(&cols[0], i, &len);
+            kt_plan_run *r = plan_find(plan, run, len);
+            int64_t counted = kt_column_is_valid(&cols[1], i) ? KT_COL_I64(&cols[1])[i] : -1;
+            if (r && r->may_be_current && counted != r->quarantined) r->may_be_current = false;
+        }
+    }
+    kt_scan_free(scan);
+    kt_delta_snapshot_free(snap);
+    kt_delta_close(t);
+    return s;
+}
+
 static kt_status plan_from(kt_state *st, lake_view *v, const char *config_hash, kt_process_plan *plan,
                            kt_error *err)
 {
@@ -138,6 +190,7 @@ static kt_status plan_from(kt_state *st, lake_view *v, const char *config_hash, 
         plan->count++;
         r->reason = dirty[i].reason;
         memcpy(r->fingerprint, fps[run - v->runs.runs], sizeof r->fingerprint);
+        r->quarantined = quarantined_of(r->fingerprint);
         bool quarantine_only;
         s = only_quarantine_changed(st, r, config_hash, &arena, &quarantine_only, err);
         r->may_be_current = !quarantine_only;
@@ -160,6 +213,9 @@ kt_status kt_process_plan_dirty(const char *lake, kt_state *st, const char *conf
         plan->raw_version = kt_delta_snapshot_version(v.raw_s);
         plan->runs_in_raw = v.runs.count;
         s = plan_from(st, &v, config_hash, plan, err);
+        bool any_may_be_current = false;
+        for (size_t i = 0; i < plan->count; i++) any_may_be_current |= plan->runs[i].may_be_current;
+        if (s == KT_OK && any_may_be_current) s = check_quarantine_counts(lake, delta, plan, err);
     }
     lake_view_free(&v);
     if (s != KT_OK) kt_process_plan_free(plan);

@@ -16,7 +16,9 @@
  *    config (not merely its quarantine count) may already be processed in
  *    the tables — state.db lost or behind after a crash — is first checked
  *    with kt_process_run_current; if the tables are current the run is
- *    recorded as up to date ("reconciled") without any commit.
+ *    recorded as up to date ("reconciled") without any commit. The tables'
+ *    currency check does not look at quarantine, so a run whose run_stats
+ *    row counts other quarantined rows than now is processed instead.
  *  - Each attempt is recorded by the worker that made it, right after its
  *    commits, in one state.db transaction: run_state (ok with fingerprint,
  *    config hash and versions; or failed with the error) and a task_runs
@@ -56,6 +58,7 @@ typedef struct kt_plan_run {
     kt_dirty_reason reason;
     bool may_be_current;  /* check the tables before processing */
     char fingerprint[KT_INPUT_FINGERPRINT_MAX]; /* input now ("" when not computed) */
+    int64_t quarantined;  /* its quarantined rows now */
 } kt_plan_run;
 
 typedef struct kt_process_plan {

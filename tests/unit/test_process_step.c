@@ -3,7 +3,8 @@
  * real Delta tables and a real state.db: dirty planning (never processed,
  * new input for one run only, quarantine-only change, lost state), the
  * parallel step recording every attempt (ok, failed with its error,
- * reconciled from the tables without a commit), and the lake config files.
+ * reconciled from the tables without a commit, not reconciled when
+ * run_stats counts other quarantined rows), and the lake config files.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "orchestrate/lake_config.h"
 #include "orchestrate/lake_dir.h"
 #include "orchestrate/process_step.h"
+#include "pipeline/run_stats_table.h"
 #include "process_fixture.h"
 #include "transform_fixture.h"
 
@@ -261,6 +263,51 @@ static kt_status damage_run(fixture *f, const char *run, kt_error *err)
     return s;
 }
 
+/* state.db lost, and the run_stats row counts 5 quarantined rows where the
+ * lake has 0 now: the tables' currency check alone would call the run
+ * current; the plan must send it to processing instead. */
+TEST(stale_quarantine_count_in_run_stats_is_processed)
+{
+    kt_error err;
+    fixture f;
+    CHECK_OK(fixture_new(&f, "pstep-qrow", &err), &err);
+    kt_process_plan p = { 0 };
+    kt_process_step_result r;
+    kt_status s = add_run(&f, "100", 2, 0, 1, &err);
+    if (s == KT_OK) s = plan(&f, &p, &err);
+    if (s == KT_OK) s = step(&f, &p, &r, &err);
+    kt_process_plan_free(&p);
+    /* rewrite the run's run_stats row with another count, same txn sequence */
+    kt_delta_table *t = NULL;
+    kt_delta_snapshot *snap = NULL;
+    kt_run_stats_index *ix = kt_run_stats_index_new();
+    int64_t n = -1, v;
+    if (s == KT_OK) s = kt_delta_open_in_lake(f.dir, "run_stats", NULL, &t, &err);
+    if (s == KT_OK) s = kt_delta_snapshot_load(t, -1, &snap, &err);
+    if (s == KT_OK && !kt_delta_snapshot_app_version(snap, "kinetl-process/100", &n)) s = KT_ERR_NOT_FOUND;
+    kt_run_stats row = { .run_uuid = "100", .quarantined_rows = 5, .status = "partial" };
+    snprintf(row.config_hash, sizeof row.config_hash, "%s", f.config_hash);
+    if (s == KT_OK) s = kt_run_stats_table_replace(ix, t, snap, &row, "kinetl-process/100", n, &v, &err);
+    kt_run_stats_index_free(ix);
+    kt_delta_snapshot_free(snap);
+    kt_delta_close(t);
+    char path[4096];
+    kt_state_close(f.st);
+    f.st = NULL;
+    if (s == KT_OK) s = kt_lake_meta_path(f.dir, KT_STATE_FILE, false, path, sizeof path, &err);
+    if (s == KT_OK) remove(path);
+    if (s == KT_OK) s = kt_state_open(f.dir, KT_STATE_CREATE, &f.st, &err);
+    if (s == KT_OK) s = plan(&f, &p, &err);
+    bool forced = s == KT_OK && p.count == 1 && !p.runs[0].may_be_current && p.runs[0].quarantined == 0;
+    if (s == KT_OK) s = step(&f, &p, &r, &err);
+    kt_process_plan_free(&p);
+    fixture_free(&f);
+    CHECK_OK(s, &err);
+    CHECK(forced);
+    CHECK_EQ_INT(r.processed, 1);
+    CHECK_EQ_INT(r.reconciled, 0);
+}
+
 TEST(failing_run_is_recorded_and_others_proceed)
 {
     kt_error err;
@@ -368,6 +415,7 @@ RUN(ctx, plan_process_then_clean);
 RUN(ctx, new_input_dirties_only_its_run);
 RUN(ctx, lost_state_reconciles_without_commit);
 RUN(ctx, quarantine_only_change_is_processed_not_reconciled);
+RUN(ctx, stale_quarantine_count_in_run_stats_is_processed);
 RUN(ctx, failing_run_is_recorded_and_others_proceed);
 RUN(ctx, cancelled_step_starts_nothing);
 RUN(ctx, process_conf_parsing);
