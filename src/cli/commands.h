@@ -26,6 +26,7 @@ typedef struct kt_command {
 
 int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_parquet(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_ingest(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "format/parquet/reader.h"
+#include "format/parquet/reader_internal.h"   /* window size, to exercise refills */
 
 #define DATA_DIR "tests/data/parquet"
 #define ORIGIN_MS 1669236000444LL
@@ -128,6 +129,7 @@ static bool generate(const char *gen, int64_t i, int scale, value *v)
 static bool is_null(const char *nulls, int64_t i)
 {
     if (!strcmp(nulls, "mod5")) return i % 5 == 2;
+    if (!strcmp(nulls, "rare")) return i % 997 == 5;
     if (!strcmp(nulls, "all")) return true;
     return false;
 }
@@ -325,11 +327,13 @@ static const char *check_fixture(const char *json_path, char *why, size_t why_le
         }
         kt_column_init(&out[c], KT_INT32);
     }
-    /* All columns in order, then a reversed projection of every other column. */
+    /* All columns in order; then a reversed projection of every other
+     * column, read through a 100-byte file window (refills, header retries). */
     for (int pass = 0; pass < 2; pass++) {
         int np = 0;
         if (pass == 0) for (int c = 0; c < ncols; c++) proj[np++] = c;
         else for (int c = ncols - 1; c >= 0; c -= 2) proj[np++] = c;
+        if (pass == 1) r->window = 100;
         int64_t first = 0;
         for (int g = 0; g < kt_pq_num_row_groups(r); g++) {
             int64_t rows = kt_pq_row_group_rows(r, g);

@@ -15,9 +15,23 @@
 static inline void unpack8(const uint8_t *in, uint32_t *out, const int w)
 {
     const uint64_t mask = w == 32 ? 0xffffffffull : ((1ull << w) - 1);
-    for (int i = 0; i < 8; i++) {
-        const int bit = i * w;
-        out[i] = (uint32_t)((kt_pq_le64(in + (bit >> 3)) >> (bit & 7)) & mask);
+    if (w <= 8) {                       /* the group is one 64-bit word */
+        const uint64_t x = kt_pq_le64(in);
+        for (int i = 0; i < 8; i++) out[i] = (uint32_t)((x >> (i * w)) & mask);
+    } else if (w <= 16) {               /* two words */
+        const uint64_t lo = kt_pq_le64(in), hi = kt_pq_le64(in + 8);
+        for (int i = 0; i < 8; i++) {
+            const int bit = i * w;
+            uint64_t v = bit >= 64 ? hi >> (bit - 64)
+                       : bit + w <= 64 ? lo >> bit
+                       : (lo >> bit) | (hi << (64 - bit));
+            out[i] = (uint32_t)(v & mask);
+        }
+    } else {
+        for (int i = 0; i < 8; i++) {
+            const int bit = i * w;
+            out[i] = (uint32_t)((kt_pq_le64(in + (bit >> 3)) >> (bit & 7)) & mask);
+        }
     }
 }
 

@@ -28,9 +28,24 @@
 #error "the Parquet decoders assume a little-endian host"
 #endif
 
-/* Slack kept after decoded byte payloads so short strings can be copied
- * with one fixed-size move. */
-#define KT_PQ_COPY_SLACK 16
+/* Slack kept after decoded byte payloads (and after decompressed pages)
+ * so short strings move in fixed 16-byte blocks instead of a libc call. */
+#define KT_PQ_COPY_SLACK 32
+
+/* Copies a value of len bytes. The destination must have len +
+ * KT_PQ_COPY_SLACK writable bytes; src_room is how many bytes are
+ * readable at src (at least len). */
+static inline void kt_pq_copy_value(char *dst, const void *src, size_t len, size_t src_room)
+{
+    if (len <= 16 && src_room >= 16) {
+        __builtin_memcpy(dst, src, 16);
+    } else if (len <= 32 && src_room >= 32) {
+        __builtin_memcpy(dst, src, 16);
+        __builtin_memcpy(dst + 16, (const char *)src + 16, 16);
+    } else {
+        __builtin_memcpy(dst, src, len);
+    }
+}
 
 static inline uint32_t kt_pq_le32(const uint8_t *p)
 {
@@ -58,6 +73,27 @@ void kt_pq_unpack64(const uint8_t *src, size_t len, int width, uint64_t *dst, si
  * without a length prefix. */
 kt_status kt_pq_rle_decode32(const uint8_t *src, size_t len, int width, uint32_t *dst, size_t n,
                              kt_error *err);
+/* Resumable hybrid decoding in batches: each batch is either a repeated
+ * value (*repeated, the value in out[0]) or up to max unpacked values.
+ * max must be a multiple of 8 except for the last batch of a stream. */
+typedef struct kt_pq_rle {
+    const uint8_t *src;
+    size_t len, pos;            /* pos: next run header */
+    int width;
+    uint64_t left;              /* values left in the current run */
+    bool packed;
+    uint32_t value;             /* RLE run value */
+    size_t data_pos, data_left; /* packed run: next group, bytes left */
+} kt_pq_rle;
+void kt_pq_rle_init(kt_pq_rle *r, const uint8_t *src, size_t len, int width);
+/* done/n only label errors ("ends after done of n values"). */
+kt_status kt_pq_rle_batch(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, bool *repeated,
+                          size_t done, size_t n, kt_error *err);
+/* Definition levels of a flat OPTIONAL column (bit width 1): n bytes 0/1
+ * into dst and the number of ones in *present. When every value is
+ * present (one RLE run of ones) dst is left untouched. */
+kt_status kt_pq_def_levels(const uint8_t *src, size_t len, uint8_t *dst, size_t n, size_t *present,
+                           kt_error *err);
 /* Same into bytes, for levels and booleans (width 0..8). */
 kt_status kt_pq_rle_decode8(const uint8_t *src, size_t len, int width, uint8_t *dst, size_t n,
                             kt_error *err);
@@ -68,7 +104,8 @@ kt_status kt_pq_bit_packed_levels(const uint8_t *src, size_t len, int width, uin
                                   size_t n, size_t *consumed, kt_error *err);
 
 /* ---- PLAIN (plain_decode.c) ---- */
-/* Fixed-width values copied as they are: INT32, INT64, FLOAT, DOUBLE. */
+/* Fixed-width values copied as they are: INT32, INT64, FLOAT, DOUBLE
+ * (src and dst may overlap, for pages decompressed in place). */
 kt_status kt_pq_plain_decode_fixed(const uint8_t *src, size_t len, size_t width, void *dst, size_t n,
                             kt_error *err);
 kt_status kt_pq_plain_bool(const uint8_t *src, size_t len, uint8_t *dst, size_t n, kt_error *err);
@@ -102,12 +139,15 @@ kt_status kt_pq_byte_stream_split(const uint8_t *src, size_t len, size_t width, 
                                   size_t n, kt_error *err);
 
 /* ---- dictionaries (dictionary_decode.c) ---- */
-/* Gathers dict[idx[i]] for i < n into out (same kt_type as dict), after
- * checking every index is below dict->len. */
-kt_status kt_pq_dict_gather(const kt_column *dict, const uint32_t *idx, size_t n, kt_column *out,
-                            size_t max_bytes, kt_error *err);
-/* Ensures a byte dictionary has KT_PQ_COPY_SLACK spare payload bytes. */
-kt_status kt_pq_dict_pad(kt_column *dict);
+/* Decodes n dictionary indices (hybrid stream of `width` bits) straight
+ * into values of dict appended to out (same kt_type), checking each index
+ * against dict->len; out's byte payload may total at most max_bytes. max_len
+ * is the longest byte value in dict (from kt_pq_dict_pad). */
+kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_column *dict,
+                            size_t max_len, kt_column *out, size_t n, size_t max_bytes, kt_error *err);
+/* Readies a byte dictionary: KT_PQ_COPY_SLACK spare payload bytes, and
+ * its longest value's length in *max_len. */
+kt_status kt_pq_dict_pad(kt_column *dict, size_t *max_len);
 
 /* ---- conversions to the reader's output types (value_convert.c) ---- */
 /* Unsigned 32-bit values widened to int64. */

@@ -1,84 +1,143 @@
 /*
- * format/parquet/dictionary_decode.c — turning dictionary indices into
- * values. The dictionary is kept already converted to the output type, so
- * a data page is one range check over its indices and one gather; byte
- * values are summed first so the payload is reserved once per page, and
- * short strings are moved with one fixed 16-byte copy (both the
- * dictionary and the output keep KT_PQ_COPY_SLACK spare bytes).
+ * format/parquet/dictionary_decode.c — dictionary-encoded data pages:
+ * the index stream is decoded in batches straight into values, so no
+ * page-sized index buffer is written and read back. The dictionary is
+ * kept already converted to the output type; an RLE run becomes a fill,
+ * a bit-packed batch a gather with a (well-predicted) range check per
+ * index. Byte values are reserved once per batch and short ones moved
+ * in fixed 16-byte blocks (dictionary and output both keep
+ * KT_PQ_COPY_SLACK spare bytes).
  */
 #include <string.h>
 
 #include "format/parquet/decode.h"
 
-kt_status kt_pq_dict_pad(kt_column *dict)
+#define BATCH 256
+
+kt_status kt_pq_dict_pad(kt_column *dict, size_t *max_len)
 {
+    size_t m = 0;
+    for (size_t i = 0; i < dict->len; i++) {
+        size_t l = (size_t)(dict->offsets[i + 1] - dict->offsets[i]);
+        m = l > m ? l : m;
+    }
+    *max_len = m;
     if (kt_column_reserve(dict, 0, KT_PQ_COPY_SLACK) != KT_OK)
         return KT_ERR_NOMEM;
     return KT_OK;
 }
 
-static uint32_t max_index(const uint32_t *idx, size_t n)
+static kt_status out_of_range(kt_error *err, uint32_t index, size_t count)
 {
-    uint32_t m = 0;
-    for (size_t i = 0; i < n; i++) m = idx[i] > m ? idx[i] : m;
-    return m;
+    return kt_fail(err, KT_ERR_FORMAT, "dictionary index %u is out of range (dictionary has %zu values)",
+                   index, count);
 }
 
-#define GATHER(T)                                                        \
-    do {                                                                 \
-        const T *d = (const T *)dict->values;                            \
-        T *o = (T *)out->values + out->len;                              \
-        for (size_t i = 0; i < n; i++) o[i] = d[idx[i]];                 \
-    } while (0)
-
-static kt_status gather_bytes(const kt_column *dict, const uint32_t *idx, size_t n,
-                              kt_column *out, size_t max_bytes, kt_error *err)
+/* Room for rows more values and bytes more payload (plus the copy slack). */
+static kt_status ensure(kt_column *out, size_t rows, size_t bytes, size_t max_bytes, kt_error *err)
 {
-    const int64_t *doff = dict->offsets;
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++) total += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
-    size_t used = (size_t)out->offsets[out->len];
-    if (total > max_bytes || used > max_bytes - total)
+    size_t used = out->type == KT_BYTES && out->offsets ? (size_t)out->offsets[out->len] : 0;
+    if (bytes > max_bytes || used > max_bytes - bytes)
         return kt_fail(err, KT_ERR_NOMEM, "decoded strings exceed the %zu-byte limit", max_bytes);
-    if (kt_column_reserve(out, n, total + KT_PQ_COPY_SLACK) != KT_OK)
-        return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu bytes of strings", total);
-    const char *dbytes = dict->bytes;
-    char *bytes = out->bytes;
-    int64_t *off = out->offsets + out->len;
-    int64_t end = off[0];
-    for (size_t i = 0; i < n; i++) {
-        int64_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
-        if (l <= KT_PQ_COPY_SLACK)
-            memcpy(bytes + end, dbytes + s, KT_PQ_COPY_SLACK);
-        else
-            memcpy(bytes + end, dbytes + s, (size_t)l);
-        end += l;
-        off[i + 1] = end;
-    }
+    bool rows_ok = out->len + rows <= out->cap && (out->type != KT_BYTES || out->offsets);
+    bool bytes_ok = out->type != KT_BYTES || (out->bytes && used + bytes + KT_PQ_COPY_SLACK <= out->bytes_cap);
+    if (rows_ok && bytes_ok) return KT_OK;
+    if (kt_column_reserve(out, rows ? rows : 1, bytes + KT_PQ_COPY_SLACK) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu dictionary values", rows);
     return KT_OK;
 }
 
-kt_status kt_pq_dict_gather(const kt_column *dict, const uint32_t *idx, size_t n, kt_column *out,
-                            size_t max_bytes, kt_error *err)
+static kt_status bytes_batch(const kt_column *dict, size_t max_len, const uint32_t *idx, size_t got,
+                             bool repeated, kt_column *out, size_t max_bytes, kt_error *err)
 {
+    const int64_t *doff = dict->offsets;
+    const char *dbytes = dict->bytes;
+    const uint32_t count = (uint32_t)dict->len;
+    if (repeated) {
+        uint32_t k = idx[0];
+        if (k >= count) return out_of_range(err, k, count);
+        int64_t s = doff[k], l = doff[k + 1] - s;
+        if (l && (size_t)l > max_bytes / got)
+            return kt_fail(err, KT_ERR_NOMEM, "decoded strings exceed the %zu-byte limit", max_bytes);
+        KT_TRY(ensure(out, got, (size_t)l * got, max_bytes, err));
+        int64_t *off = out->offsets + out->len;
+        int64_t end = off[0];
+        for (size_t i = 0; i < got; i++) {
+            kt_pq_copy_value(out->bytes + end, dbytes + s, (size_t)l, (size_t)l + KT_PQ_COPY_SLACK);
+            end += l;
+            off[i + 1] = end;
+        }
+        out->len += got;
+        return KT_OK;
+    }
+    /* Reserve for the longest value in every slot when that is modest
+     * (one pass); otherwise sum the exact lengths first. */
+    size_t reserve = max_len * got, used = (size_t)out->offsets[out->len];
+    if (max_len > 256 || reserve > max_bytes || used > max_bytes - reserve) {
+        reserve = 0;
+        for (size_t i = 0; i < got; i++) {
+            if (idx[i] >= count) return out_of_range(err, idx[i], count);
+            reserve += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+        }
+    }
+    KT_TRY(ensure(out, got, reserve, max_bytes, err));
+    char *bytes = out->bytes;
+    int64_t *off = out->offsets + out->len;
+    int64_t end = off[0];
+    for (size_t i = 0; i < got; i++) {
+        if (idx[i] >= count) return out_of_range(err, idx[i], count);
+        int64_t s = doff[idx[i]], l = doff[idx[i] + 1] - s;
+        kt_pq_copy_value(bytes + end, dbytes + s, (size_t)l, (size_t)l + KT_PQ_COPY_SLACK);
+        end += l;
+        off[i + 1] = end;
+    }
+    out->len += got;
+    return KT_OK;
+}
+
+#define FIXED_BATCH(T)                                                                 \
+    do {                                                                               \
+        const T *d = (const T *)dict->values;                                          \
+        T *o = (T *)out->values + out->len;                                            \
+        if (repeated) {                                                                \
+            if (idx[0] >= count) return out_of_range(err, idx[0], count);              \
+            T v = d[idx[0]];                                                           \
+            for (size_t i = 0; i < got; i++) o[i] = v;                                 \
+        } else {                                                                       \
+            for (size_t i = 0; i < got; i++) {                                         \
+                if (idx[i] >= count) return out_of_range(err, idx[i], count);          \
+                o[i] = d[idx[i]];                                                      \
+            }                                                                          \
+        }                                                                              \
+    } while (0)
+
+kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_column *dict,
+                            size_t max_len, kt_column *out, size_t n, size_t max_bytes, kt_error *err)
+{
+    if (width < 0 || width > 32)
+        return kt_fail(err, KT_ERR_FORMAT, "dictionary index bit width %d exceeds 32", width);
     if (n == 0) return KT_OK;
-    uint32_t m = max_index(idx, n);
-    if (m >= dict->len)
-        return kt_fail(err, KT_ERR_FORMAT, "dictionary index %u is out of range (dictionary has %zu values)",
-                       m, dict->len);
-    if (dict->type == KT_BYTES) {
-        KT_TRY(gather_bytes(dict, idx, n, out, max_bytes, err));
-    } else {
-        if (kt_column_reserve(out, n, 0) != KT_OK)
-            return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu values", n);
-        switch (kt_type_width(dict->type)) {
-        case 1: GATHER(uint8_t); break;
-        case 4: GATHER(uint32_t); break;
-        case 8: GATHER(uint64_t); break;
+    const size_t width_bytes = kt_type_width(dict->type);
+    if (dict->type != KT_BYTES) KT_TRY(ensure(out, n, 0, max_bytes, err));
+    const uint32_t count = (uint32_t)dict->len;
+    kt_pq_rle r;
+    kt_pq_rle_init(&r, src, len, width);
+    uint32_t idx[BATCH];
+    size_t done = 0;
+    while (done < n) {
+        size_t got;
+        bool repeated;
+        size_t max = n - done < BATCH ? n - done : BATCH;
+        KT_TRY(kt_pq_rle_batch(&r, idx, max, &got, &repeated, done, n, err));
+        switch (width_bytes) {
+        case 0: KT_TRY(bytes_batch(dict, max_len, idx, got, repeated, out, max_bytes, err)); break;
+        case 1: FIXED_BATCH(uint8_t); out->len += got; break;
+        case 4: FIXED_BATCH(uint32_t); out->len += got; break;
+        case 8: FIXED_BATCH(uint64_t); out->len += got; break;
         default: return kt_fail(err, KT_ERR_INTERNAL, "dictionary of unexpected type %s",
                                 kt_type_name(dict->type));
         }
+        done += got;
     }
-    out->len += n;
     return KT_OK;
 }

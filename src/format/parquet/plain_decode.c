@@ -18,7 +18,7 @@ kt_status kt_pq_plain_decode_fixed(const uint8_t *src, size_t len, size_t width,
                             kt_error *err)
 {
     if (n > len / width) return short_page(err, width == 4 ? "4-byte" : "8-byte", n, n * width, len);
-    if (n) memcpy(dst, src, n * width);
+    if (n && dst != src) memmove(dst, src, n * width);   /* may overlap: page decompressed in place */
     return KT_OK;
 }
 
@@ -59,10 +59,7 @@ kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out,
             return kt_fail(err, KT_ERR_FORMAT,
                            "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
                            i, l, room);
-        if (l <= KT_PQ_COPY_SLACK && len - p >= KT_PQ_COPY_SLACK)
-            memcpy(bytes + end, src + p, KT_PQ_COPY_SLACK);
-        else
-            memcpy(bytes + end, src + p, l);
+        kt_pq_copy_value(bytes + end, src + p, l, len - p);
         end += l;
         off[i + 1] = end;
         p += l;

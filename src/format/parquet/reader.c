@@ -79,12 +79,12 @@ static kt_pq_reader *reader_new(const char *name)
     }
     r->fd = -1;
     r->memory_limit = KT_PQ_DEFAULT_MEMORY_LIMIT;
+    r->window = KT_PQ_WINDOW;
     kt_arena_init(&r->meta_arena, 0);
     kt_arena_init(&r->page_arena, 0);
     kt_buf_init(&r->chunk);
     kt_buf_init(&r->page);
     kt_buf_init(&r->levels);
-    kt_buf_init(&r->indices);
     kt_buf_init(&r->scratch);
     kt_column_init(&r->dict, KT_INT64);
     kt_column_init(&r->stage, KT_INT64);
@@ -100,7 +100,6 @@ void kt_pq_close(kt_pq_reader *r)
     kt_buf_free(&r->chunk);
     kt_buf_free(&r->page);
     kt_buf_free(&r->levels);
-    kt_buf_free(&r->indices);
     kt_buf_free(&r->scratch);
     kt_column_free(&r->dict);
     kt_column_free(&r->stage);

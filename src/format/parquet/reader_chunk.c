@@ -1,14 +1,9 @@
 /*
- * format/parquet/reader_chunk.c — decoding one column chunk: the page
- * loop (dictionary, v1 and v2 data pages), decompression, definition
- * levels, the per-encoding value decoders, conversion to the output type
- * and spreading dense values over null slots.
- *
- * Values of a page are first decoded densely (non-null values back to
- * back) at the end of the output column, then moved to their rows from
- * the back, so a page with no nulls is never touched twice. The output is
- * reserved for the row group's rows up front (bounded by the memory
- * limit), so decoders never reallocate mid-row-group for fixed widths.
+ * format/parquet/reader_chunk.c — decoding one column chunk page by page:
+ * locating the chunk, reading it through a page-sized file window, page
+ * headers, decompression (in place into the output when possible),
+ * dictionary pages, v1 and v2 data pages and their definition levels.
+ * Value decoding is in reader_values.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,274 +12,6 @@
 #include "format/parquet/decode.h"
 #include "format/parquet/reader_internal.h"
 
-typedef struct chunk_ctx {
-    kt_pq_reader *r;
-    const kt_pq_column_info *info;
-    const kt_pq_leaf *leaf;
-    const kt_pq_column_meta *meta;
-    kt_column *out;
-    uint64_t start;              /* file offset of the chunk */
-    const uint8_t *data;
-    size_t len;
-    int64_t num_rows, rows_done;
-    bool have_dict;
-    kt_error *err;
-} chunk_ctx;
-
-static bool is_dictionary_encoding(kt_pq_encoding e)
-{
-    return e == KT_PQ_ENC_PLAIN_DICTIONARY || e == KT_PQ_ENC_RLE_DICTIONARY;
-}
-
-static kt_status unsupported_encoding(chunk_ctx *c, kt_pq_encoding e)
-{
-    return kt_fail(c->err, KT_ERR_UNSUPPORTED, "encoding %s is not supported for %s values",
-                   kt_pq_encoding_name(e), kt_pq_physical_name(c->info->physical));
-}
-
-static size_t bytes_budget(const chunk_ctx *c, const kt_column *col)
-{
-    size_t used = col->type == KT_BYTES && col->offsets ? (size_t)col->offsets[col->len] : 0;
-    return used < c->r->memory_limit ? c->r->memory_limit - used : 0;
-}
-
-/* Room for n more values; at least one, so the value pointers are never
- * NULL when a decoder forms "values + len" for an empty page. */
-static kt_status reserve_values(chunk_ctx *c, kt_column *col, size_t n)
-{
-    if (kt_column_reserve(col, n ? n : 1, 0) != KT_OK)
-        return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu values", n);
-    return KT_OK;
-}
-
-/* ---- PLAIN ---- */
-
-/* Most values a PLAIN section of len bytes can hold. */
-static size_t plain_capacity(const chunk_ctx *c, size_t len)
-{
-    switch (c->info->physical) {
-    case KT_PQ_BOOLEAN: return len > SIZE_MAX / 8 ? SIZE_MAX : len * 8;
-    case KT_PQ_INT32: case KT_PQ_FLOAT: return len / 4;
-    case KT_PQ_INT64: case KT_PQ_DOUBLE: return len / 8;
-    case KT_PQ_INT96: return len / 12;
-    case KT_PQ_BYTE_ARRAY: return len / 4;
-    case KT_PQ_FIXED_LEN_BYTE_ARRAY: return len / (size_t)c->info->type_length;
-    }
-    return 0;
-}
-
-static kt_status decode_plain(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, kt_column *t)
-{
-    if (n > plain_capacity(c, len))
-        return kt_fail(c->err, KT_ERR_FORMAT, "PLAIN %s: %zu values cannot fit in %zu bytes",
-                       kt_pq_physical_name(c->info->physical), n, len);
-    kt_error *err = c->err;
-    switch (c->info->physical) {
-    case KT_PQ_BOOLEAN:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_bool(src, len, KT_COL_BOOL(t) + t->len, n, err));
-        break;
-    case KT_PQ_INT32: case KT_PQ_FLOAT:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_decode_fixed(src, len, 4, (char *)t->values + t->len * 4, n, err));
-        break;
-    case KT_PQ_INT64: case KT_PQ_DOUBLE:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_decode_fixed(src, len, 8, (char *)t->values + t->len * 8, n, err));
-        break;
-    case KT_PQ_INT96:
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_plain_int96(src, len, KT_COL_I64(t) + t->len, n, err));
-        break;
-    case KT_PQ_BYTE_ARRAY:
-        return kt_pq_plain_byte_array(src, len, t, n, err);
-    case KT_PQ_FIXED_LEN_BYTE_ARRAY:
-        return kt_pq_plain_flba(src, len, (size_t)c->info->type_length, t, n, err);
-    }
-    t->len += n;
-    return KT_OK;
-}
-
-/* ---- other encodings ---- */
-
-static kt_status decode_rle_bools(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, kt_column *t)
-{
-    if (c->info->physical != KT_PQ_BOOLEAN) return unsupported_encoding(c, KT_PQ_ENC_RLE);
-    if (len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "RLE booleans lack their length prefix");
-    uint32_t rle_len = kt_pq_le32(src);
-    if (rle_len > len - 4)
-        return kt_fail(c->err, KT_ERR_FORMAT, "RLE booleans (%u bytes) run past the page (%zu bytes)",
-                       rle_len, len - 4);
-    KT_TRY(reserve_values(c, t, n));
-    KT_TRY(kt_pq_rle_decode8(src + 4, rle_len, 1, KT_COL_BOOL(t) + t->len, n, c->err));
-    t->len += n;
-    return KT_OK;
-}
-
-static kt_status decode_delta_ints(chunk_ctx *c, const uint8_t *src, size_t len, size_t n, kt_column *t)
-{
-    size_t consumed;
-    if (c->info->physical == KT_PQ_INT32) {
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_delta_i32(src, len, KT_COL_I32(t) + t->len, n, &consumed, c->err));
-    } else if (c->info->physical == KT_PQ_INT64) {
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_delta_i64(src, len, KT_COL_I64(t) + t->len, n, &consumed, c->err));
-    } else {
-        return unsupported_encoding(c, KT_PQ_ENC_DELTA_BINARY_PACKED);
-    }
-    t->len += n;
-    return KT_OK;
-}
-
-static kt_status decode_byte_stream_split(chunk_ctx *c, const uint8_t *src, size_t len, size_t n,
-                                          kt_column *t)
-{
-    size_t width;
-    switch (c->info->physical) {
-    case KT_PQ_INT32: case KT_PQ_FLOAT: width = 4; break;
-    case KT_PQ_INT64: case KT_PQ_DOUBLE: width = 8; break;
-    case KT_PQ_FIXED_LEN_BYTE_ARRAY: width = (size_t)c->info->type_length; break;
-    default: return unsupported_encoding(c, KT_PQ_ENC_BYTE_STREAM_SPLIT);
-    }
-    if (n > len / width)
-        return kt_fail(c->err, KT_ERR_FORMAT, "BYTE_STREAM_SPLIT: %zu values cannot fit in %zu bytes", n, len);
-    if (t->type != KT_BYTES) {
-        KT_TRY(reserve_values(c, t, n));
-        KT_TRY(kt_pq_byte_stream_split(src, len, width, (uint8_t *)t->values + t->len * width, n, c->err));
-        t->len += n;
-        return KT_OK;
-    }
-    if (kt_column_reserve(t, n, n * width + KT_PQ_COPY_SLACK) != KT_OK)
-        return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu values", n);
-    int64_t *off = t->offsets + t->len;
-    KT_TRY(kt_pq_byte_stream_split(src, len, width, (uint8_t *)t->bytes + off[0], n, c->err));
-    for (size_t i = 0; i < n; i++) off[i + 1] = off[i] + (int64_t)width;
-    t->len += n;
-    return KT_OK;
-}
-
-static kt_status decode_dictionary_indices(chunk_ctx *c, const uint8_t *src, size_t len, size_t n)
-{
-    if (!c->have_dict)
-        return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page but the column chunk has no dictionary page");
-    if (n == 0) return KT_OK;
-    if (len < 1) return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page lacks its bit width");
-    int width = src[0];
-    if (width > 32)
-        return kt_fail(c->err, KT_ERR_FORMAT, "dictionary index bit width %d exceeds 32", width);
-    kt_buf *ib = &c->r->indices;
-    kt_buf_clear(ib);
-    if (kt_buf_reserve(ib, n * sizeof(uint32_t)) != KT_OK)
-        return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for %zu dictionary indices", n);
-    uint32_t *idx = (uint32_t *)(void *)ib->data;
-    KT_TRY(kt_pq_rle_decode32(src + 1, len - 1, width, idx, n, c->err));
-    return kt_pq_dict_gather(&c->r->dict, idx, n, c->out, bytes_budget(c, c->out), c->err);
-}
-
-/* Converts staged physical values onto the end of `to` (output type). */
-static kt_status convert_append(chunk_ctx *c, const kt_column *from, kt_column *to)
-{
-    size_t n = from->len;
-    KT_TRY(reserve_values(c, to, n));
-    if (c->leaf->conversion == KT_PQ_CONV_WIDEN_U32) {
-        kt_pq_widen_u32(KT_COL_I32(from), KT_COL_I64(to) + to->len, n);
-    } else if (from->type == KT_INT32) {
-        kt_pq_decimal_i32(KT_COL_I32(from), KT_COL_DOUBLE(to) + to->len, n, c->leaf->scale);
-    } else if (from->type == KT_INT64) {
-        kt_pq_decimal_i64(KT_COL_I64(from), KT_COL_DOUBLE(to) + to->len, n, c->leaf->scale);
-    } else {
-        KT_TRY(kt_pq_decimal_bytes(from, KT_COL_DOUBLE(to) + to->len, c->leaf->scale, c->err));
-    }
-    to->len += n;
-    return KT_OK;
-}
-
-/* Appends n dense values of a data page to the output column. */
-static kt_status decode_values(chunk_ctx *c, kt_pq_encoding enc, const uint8_t *src, size_t len, size_t n)
-{
-    if (is_dictionary_encoding(enc)) return decode_dictionary_indices(c, src, len, n);
-    bool staged = c->leaf->conversion != KT_PQ_CONV_NONE;
-    kt_column *t = c->out;
-    if (staged) {
-        t = &c->r->stage;
-        kt_pq_reset_column(t, c->leaf->decode_type);
-    }
-    switch (enc) {
-    case KT_PQ_ENC_PLAIN:
-        KT_TRY(decode_plain(c, src, len, n, t));
-        break;
-    case KT_PQ_ENC_RLE:
-        KT_TRY(decode_rle_bools(c, src, len, n, t));
-        break;
-    case KT_PQ_ENC_DELTA_BINARY_PACKED:
-        KT_TRY(decode_delta_ints(c, src, len, n, t));
-        break;
-    case KT_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
-        if (c->info->physical != KT_PQ_BYTE_ARRAY) return unsupported_encoding(c, enc);
-        KT_TRY(kt_pq_delta_length_byte_array(src, len, t, n, &c->r->scratch, c->err));
-        break;
-    case KT_PQ_ENC_DELTA_BYTE_ARRAY: {
-        size_t type_length;
-        if (c->info->physical == KT_PQ_BYTE_ARRAY) type_length = 0;
-        else if (c->info->physical == KT_PQ_FIXED_LEN_BYTE_ARRAY) type_length = (size_t)c->info->type_length;
-        else return unsupported_encoding(c, enc);
-        KT_TRY(kt_pq_delta_byte_array(src, len, t, n, type_length, bytes_budget(c, t), &c->r->scratch, c->err));
-        break;
-    }
-    case KT_PQ_ENC_BYTE_STREAM_SPLIT:
-        KT_TRY(decode_byte_stream_split(c, src, len, n, t));
-        break;
-    default:
-        return unsupported_encoding(c, enc);
-    }
-    if (t->type == KT_BYTES && t->offsets && (size_t)t->offsets[t->len] > c->r->memory_limit)
-        return kt_fail(c->err, KT_ERR_NOMEM, "decoded values exceed the %zu-byte memory limit",
-                       c->r->memory_limit);
-    return staged ? convert_append(c, t, c->out) : KT_OK;
-}
-
-/* ---- nulls ---- */
-
-#define SPREAD(T)                                                           \
-    do {                                                                    \
-        T *v = (T *)out->values + base;                                     \
-        size_t j = k;                                                       \
-        for (size_t i = n; i-- > 0;) v[i] = valid[i] ? v[--j] : (T)0;       \
-    } while (0)
-
-/* The output holds base + k values (k dense values of this page); moves
- * them to their rows among n and records validity. */
-static kt_status spread_nulls(chunk_ctx *c, size_t base, size_t k, size_t n, const uint8_t *valid)
-{
-    kt_column *out = c->out;
-    if (k == n) {
-        if (out->valid) memset(out->valid + base, 1, n);
-        return KT_OK;
-    }
-    if (!out->valid) {
-        out->valid = malloc(out->cap ? out->cap : 1);
-        if (!out->valid) return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for validity");
-        memset(out->valid, 1, base);
-    }
-    memcpy(out->valid + base, valid, n);
-    out->null_count += n - k;
-    if (out->type == KT_BYTES) {
-        int64_t *o = out->offsets + base;
-        size_t j = k;
-        o[n] = o[k];
-        for (size_t i = n; i-- > 0;) o[i] = valid[i] ? o[--j] : o[i + 1];
-    } else {
-        switch (kt_type_width(out->type)) {
-        case 1: SPREAD(uint8_t); break;
-        case 4: SPREAD(uint32_t); break;
-        default: SPREAD(uint64_t); break;
-        }
-    }
-    out->len = base + n;
-    return KT_OK;
-}
-
 static size_t count_present(const uint8_t *levels, size_t n)
 {
     size_t k = 0;
@@ -292,7 +19,7 @@ static size_t count_present(const uint8_t *levels, size_t n)
     return k;
 }
 
-static kt_status levels_buffer(chunk_ctx *c, size_t n, uint8_t **out)
+static kt_status levels_buffer(kt_pq_chunk *c, size_t n, uint8_t **out)
 {
     kt_buf *b = &c->r->levels;
     kt_buf_clear(b);
@@ -302,17 +29,58 @@ static kt_status levels_buffer(chunk_ctx *c, size_t n, uint8_t **out)
     return KT_OK;
 }
 
+/* Hybrid-encoded definition levels (no length prefix) of n values. */
+static kt_status read_levels(kt_pq_chunk *c, const uint8_t *src, size_t len, size_t n, uint8_t **levels,
+                             size_t *present)
+{
+    KT_TRY(levels_buffer(c, n, levels));
+    return kt_pq_def_levels(src, len, *levels, n, present, c->err);
+}
+
 /* ---- pages ---- */
 
-/* The decompressed body of a page (or the page itself when stored raw). */
-static kt_status page_body(chunk_ctx *c, bool compressed, const uint8_t *src, size_t csize,
-                           size_t usize, const uint8_t **body)
+/* Where a PLAIN fixed-width page can be decompressed straight into the
+ * output column (its free tail holds the whole body), saving a copy. A v1
+ * page starts with its level section, usually as long as the previous
+ * page's: the body is placed that many bytes (*gap) early, over the end of
+ * the previous values (saved and restored by the caller), so the values
+ * land in place. NULL if the page does not qualify. */
+#define MAX_LEVEL_GAP 64
+static uint8_t *direct_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, size_t want_gap, size_t *gap)
+{
+    *gap = 0;
+    if (enc != KT_PQ_ENC_PLAIN || c->leaf->conversion != KT_PQ_CONV_NONE) return NULL;
+    size_t w;
+    switch (c->info->physical) {
+    case KT_PQ_INT32: case KT_PQ_FLOAT: w = 4; break;
+    case KT_PQ_INT64: case KT_PQ_DOUBLE: w = 8; break;
+    default: return NULL;
+    }
+    kt_column *o = c->out;
+    if (!o->values) return NULL;
+    size_t g = want_gap <= MAX_LEVEL_GAP && want_gap <= o->len * w ? want_gap : 0;
+    /* Room for the whole body from the current end, whatever the gap, so
+     * appending the page's values can never reallocate under it. */
+    if ((o->cap - o->len) * w < usize + 1) return NULL;
+    *gap = g;
+    return (uint8_t *)o->values + o->len * w - g;
+}
+
+/* The decompressed body of a page (or the page itself when stored raw),
+ * in `direct` when given, else in the reader's page buffer. */
+static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, size_t csize,
+                           size_t usize, uint8_t *direct, const uint8_t **body)
 {
     if (!compressed || c->meta->codec == KT_PQ_CODEC_UNCOMPRESSED) {
         if (csize != usize)
             return kt_fail(c->err, KT_ERR_FORMAT, "uncompressed page data is %zu bytes, header says %zu",
                            csize, usize);
         *body = src;
+        return KT_OK;
+    }
+    if (direct) {
+        KT_TRY(kt_pq_decompress(c->meta->codec, src, csize, direct, usize, c->err));
+        *body = direct;
         return KT_OK;
     }
     kt_buf *pb = &c->r->page;
@@ -324,7 +92,7 @@ static kt_status page_body(chunk_ctx *c, bool compressed, const uint8_t *src, si
     return KT_OK;
 }
 
-static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
+static kt_status dictionary_page(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_dictionary_page_header)
         return kt_fail(c->err, KT_ERR_FORMAT, "dictionary page lacks its DictionaryPageHeader");
@@ -338,24 +106,25 @@ static kt_status dictionary_page(chunk_ctx *c, const kt_pq_page_header *h, const
         return kt_fail(c->err, KT_ERR_FORMAT, "dictionary page has %d values", d->num_values);
     const uint8_t *body;
     size_t usize = (size_t)h->uncompressed_page_size;
-    KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, usize, &body));
+    KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, usize, NULL, &body));
     kt_column *dict = &c->r->dict;
     kt_pq_reset_column(dict, c->info->value_type);
     if (c->leaf->conversion != KT_PQ_CONV_NONE) {
         kt_column *stage = &c->r->stage;
         kt_pq_reset_column(stage, c->leaf->decode_type);
-        KT_TRY(decode_plain(c, body, usize, (size_t)d->num_values, stage));
-        KT_TRY(convert_append(c, stage, dict));
+        KT_TRY(kt_pq_chunk_plain(c, body, usize, (size_t)d->num_values, stage));
+        KT_TRY(kt_pq_chunk_convert(c, stage, dict));
     } else {
-        KT_TRY(decode_plain(c, body, usize, (size_t)d->num_values, dict));
+        KT_TRY(kt_pq_chunk_plain(c, body, usize, (size_t)d->num_values, dict));
     }
-    if (dict->type == KT_BYTES && kt_pq_dict_pad(dict) != KT_OK)
+    c->r->dict_max_len = 0;
+    if (dict->type == KT_BYTES && kt_pq_dict_pad(dict, &c->r->dict_max_len) != KT_OK)
         return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for the dictionary");
     c->have_dict = true;
     return KT_OK;
 }
 
-static kt_status check_page_rows(chunk_ctx *c, int32_t n)
+static kt_status check_page_rows(kt_pq_chunk *c, int32_t n)
 {
     if (n < 0 || n > c->num_rows - c->rows_done)
         return kt_fail(c->err, KT_ERR_FORMAT, "page has %d values but only %lld rows remain in the row group",
@@ -363,55 +132,71 @@ static kt_status check_page_rows(chunk_ctx *c, int32_t n)
     return KT_OK;
 }
 
-/* Shared tail of v1 and v2 pages: values, then nulls. */
-static kt_status finish_data_page(chunk_ctx *c, kt_pq_encoding enc, const uint8_t *values, size_t len,
-                                  size_t n, const uint8_t *levels)
+/* Shared tail of v1 and v2 pages: k present values among n, then nulls
+ * (levels is read only when k < n). */
+static kt_status finish_data_page(kt_pq_chunk *c, kt_pq_encoding enc, const uint8_t *values, size_t len,
+                                  size_t n, const uint8_t *levels, size_t k)
 {
     size_t base = c->out->len;
-    size_t k = levels ? count_present(levels, n) : n;
-    KT_TRY(decode_values(c, enc, values, len, k));
+    KT_TRY(kt_pq_chunk_values(c, enc, values, len, k));
     if (c->out->len != base + k)
         return kt_fail(c->err, KT_ERR_INTERNAL, "decoder produced %zu values, expected %zu",
                        c->out->len - base, k);
-    if (levels) KT_TRY(spread_nulls(c, base, k, n, levels));
+    if (k < n) KT_TRY(kt_pq_chunk_spread_nulls(c, base, k, n, levels));
+    else if (c->out->valid) memset(c->out->valid + base, 1, n);
     c->rows_done += (int64_t)n;
     return KT_OK;
 }
 
-static kt_status data_page_v1(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
+/* Levels of a v1 page at the start of its body; advances *p and *len. */
+static kt_status v1_levels(kt_pq_chunk *c, const kt_pq_data_page_header *d, const uint8_t **p, size_t *len,
+                           size_t n, uint8_t **levels, size_t *present)
+{
+    if (d->definition_level_encoding == KT_PQ_ENC_RLE) {
+        if (*len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "definition levels lack their length prefix");
+        uint32_t lv_len = kt_pq_le32(*p);
+        if (lv_len > *len - 4)
+            return kt_fail(c->err, KT_ERR_FORMAT, "definition levels (%u bytes) run past the page (%zu bytes)",
+                           lv_len, *len - 4);
+        KT_TRY(read_levels(c, *p + 4, lv_len, n, levels, present));
+        *p += 4 + lv_len;
+        *len -= 4 + (size_t)lv_len;
+    } else if (d->definition_level_encoding == KT_PQ_ENC_BIT_PACKED) {
+        size_t used;
+        KT_TRY(levels_buffer(c, n, levels));
+        KT_TRY(kt_pq_bit_packed_levels(*p, *len, 1, *levels, n, &used, c->err));
+        *present = count_present(*levels, n);
+        *p += used;
+        *len -= used;
+    } else {
+        return kt_fail(c->err, KT_ERR_UNSUPPORTED, "definition level encoding %s is not supported",
+                       kt_pq_encoding_name(d->definition_level_encoding));
+    }
+    return KT_OK;
+}
+
+static kt_status data_page_v1(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_data_page_header) return kt_fail(c->err, KT_ERR_FORMAT, "data page lacks its DataPageHeader");
     const kt_pq_data_page_header *d = &h->data_page_header;
     KT_TRY(check_page_rows(c, d->num_values));
-    size_t n = (size_t)d->num_values, len = (size_t)h->uncompressed_page_size;
-    const uint8_t *p;
-    KT_TRY(page_body(c, true, src, (size_t)h->compressed_page_size, len, &p));
+    size_t n = (size_t)d->num_values, len = (size_t)h->uncompressed_page_size, gap;
+    uint8_t saved[MAX_LEVEL_GAP];
+    uint8_t *direct = direct_target(c, d->encoding, len, c->leaf->max_def ? c->level_bytes : 0, &gap);
+    if (gap) memcpy(saved, direct, gap);
+    const uint8_t *p, *body;
+    kt_status st = page_body(c, true, src, (size_t)h->compressed_page_size, len, direct, &body);
+    p = body;
     uint8_t *levels = NULL;
-    if (c->leaf->max_def > 0) {
-        KT_TRY(levels_buffer(c, n, &levels));
-        if (d->definition_level_encoding == KT_PQ_ENC_RLE) {
-            if (len < 4) return kt_fail(c->err, KT_ERR_FORMAT, "definition levels lack their length prefix");
-            uint32_t lv_len = kt_pq_le32(p);
-            if (lv_len > len - 4)
-                return kt_fail(c->err, KT_ERR_FORMAT, "definition levels (%u bytes) run past the page (%zu bytes)",
-                               lv_len, len - 4);
-            KT_TRY(kt_pq_rle_decode8(p + 4, lv_len, 1, levels, n, c->err));
-            p += 4 + lv_len;
-            len -= 4 + (size_t)lv_len;
-        } else if (d->definition_level_encoding == KT_PQ_ENC_BIT_PACKED) {
-            size_t used;
-            KT_TRY(kt_pq_bit_packed_levels(p, len, 1, levels, n, &used, c->err));
-            p += used;
-            len -= used;
-        } else {
-            return kt_fail(c->err, KT_ERR_UNSUPPORTED, "definition level encoding %s is not supported",
-                           kt_pq_encoding_name(d->definition_level_encoding));
-        }
-    }
-    return finish_data_page(c, d->encoding, p, len, n, levels);
+    size_t present = n;
+    if (st == KT_OK && c->leaf->max_def > 0) st = v1_levels(c, d, &p, &len, n, &levels, &present);
+    c->level_bytes = (size_t)(p - body);
+    if (st == KT_OK) st = finish_data_page(c, d->encoding, p, len, n, levels, present);
+    if (gap) memcpy(direct, saved, gap);   /* the previous page's last values */
+    return st;
 }
 
-static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const uint8_t *src)
+static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
 {
     if (!h->has_data_page_header_v2)
         return kt_fail(c->err, KT_ERR_FORMAT, "data page v2 lacks its DataPageHeaderV2");
@@ -424,39 +209,80 @@ static kt_status data_page_v2(chunk_ctx *c, const kt_pq_page_header *h, const ui
         return kt_fail(c->err, KT_ERR_FORMAT, "level lengths (%lld + %lld bytes) exceed the page (%lld bytes)",
                        (long long)rl, (long long)dl, (long long)(csize < usize ? csize : usize));
     uint8_t *levels = NULL;
-    size_t nulls = 0;
-    if (c->leaf->max_def > 0) {
-        KT_TRY(levels_buffer(c, n, &levels));
-        KT_TRY(kt_pq_rle_decode8(src + rl, (size_t)dl, 1, levels, n, c->err));
-        nulls = n - count_present(levels, n);
-    }
+    size_t present = n;
+    if (c->leaf->max_def > 0) KT_TRY(read_levels(c, src + rl, (size_t)dl, n, &levels, &present));
+    size_t nulls = n - present;
     if (d->num_nulls < 0 || (size_t)d->num_nulls != nulls)
         return kt_fail(c->err, KT_ERR_FORMAT, "page header says %d nulls, definition levels have %zu",
                        d->num_nulls, nulls);
     const uint8_t *values;
     size_t vlen = (size_t)(usize - rl - dl);
-    KT_TRY(page_body(c, d->is_compressed, src + rl + dl, (size_t)(csize - rl - dl), vlen, &values));
-    return finish_data_page(c, d->encoding, values, vlen, n, levels);
+    size_t gap;
+    KT_TRY(page_body(c, d->is_compressed, src + rl + dl, (size_t)(csize - rl - dl), vlen,
+                     direct_target(c, d->encoding, vlen, 0, &gap), &values));
+    return finish_data_page(c, d->encoding, values, vlen, n, levels, present);
 }
 
-static kt_status page_header_error(chunk_ctx *c, uint64_t off, size_t pos)
+/* Chunk bytes [off, off + need) (need <= len - off). Files are read in
+ * windows, so memory holds about a page, not the whole chunk. When the
+ * current window lacks the bytes, `want` (>= need) are read from off: a
+ * page's data plus room for the next page header, or a header probe. */
+static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, size_t want, const uint8_t **p)
+{
+    if (c->r->mem) {
+        *p = c->r->mem + c->start + off;
+        return KT_OK;
+    }
+    if (off >= c->win_off && need <= c->win_len && off - c->win_off <= c->win_len - need) {
+        *p = c->r->chunk.data + (off - c->win_off);
+        return KT_OK;
+    }
+    if (want > c->len - off) want = c->len - off;
+    c->win_len = 0;
+    KT_TRY(kt_pq_bytes_at(c->r, c->start + off, want, &c->r->chunk, p, c->err));
+    c->win_off = off;
+    c->win_len = want;
+    return KT_OK;
+}
+
+/* Bytes read for a page header when the window lacks it; headers larger
+ * than this (huge statistics) are retried with the rest of the chunk. */
+static size_t header_probe(const kt_pq_chunk *c)
+{
+    return c->r->window / 16 + 256;
+}
+
+/* Parses the page header at chunk offset pos. */
+static kt_status read_page_header(kt_pq_chunk *c, size_t pos, kt_pq_page_header *h, size_t *hlen)
+{
+    size_t rest = c->len - pos, probe = header_probe(c);
+    if (probe > rest) probe = rest;
+    const uint8_t *p;
+    for (;;) {
+        KT_TRY(chunk_bytes(c, pos, probe, probe, &p));
+        kt_arena_reset(&c->r->page_arena);
+        kt_status st = kt_pq_parse_page_header(p, probe, &c->r->page_arena, h, hlen, c->err);
+        if (st != KT_ERR_FORMAT || probe == rest) return st;
+        probe = rest;
+    }
+}
+
+static kt_status page_header_error(kt_pq_chunk *c, uint64_t off)
 {
     if (strstr(c->err ? c->err->msg : "", "past the end"))
         return kt_fail(c->err, KT_ERR_FORMAT, "page header at offset %llu runs past the column chunk (ends at %llu)",
                        (unsigned long long)off, (unsigned long long)(c->start + c->len));
-    (void)pos;
     kt_error_prefix(c->err, "page header at offset %llu", (unsigned long long)off);
     return c->err ? c->err->status : KT_ERR_FORMAT;
 }
 
-static kt_status one_page(chunk_ctx *c, size_t *pos)
+static kt_status one_page(kt_pq_chunk *c, size_t *pos)
 {
     uint64_t off = c->start + *pos;
     kt_pq_page_header h;
     size_t hlen;
-    kt_arena_reset(&c->r->page_arena);
-    kt_status st = kt_pq_parse_page_header(c->data + *pos, c->len - *pos, &c->r->page_arena, &h, &hlen, c->err);
-    if (st != KT_OK) return st == KT_ERR_FORMAT ? page_header_error(c, off, *pos) : st;
+    kt_status st = read_page_header(c, *pos, &h, &hlen);
+    if (st != KT_OK) return st == KT_ERR_FORMAT ? page_header_error(c, off) : st;
     size_t left = c->len - *pos - hlen;
     if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0)
         return kt_fail(c->err, KT_ERR_FORMAT, "page at offset %llu has negative sizes", (unsigned long long)off);
@@ -471,7 +297,9 @@ static kt_status one_page(chunk_ctx *c, size_t *pos)
                        "page at offset %llu declares %d uncompressed bytes, more than the column chunk holds (%lld)",
                        (unsigned long long)off, h.uncompressed_page_size,
                        (long long)c->meta->total_uncompressed_size);
-    const uint8_t *src = c->data + *pos + hlen;
+    const uint8_t *src;
+    size_t csize = (size_t)h.compressed_page_size, ahead = csize + header_probe(c);
+    KT_TRY(chunk_bytes(c, *pos + hlen, csize, ahead > c->r->window ? ahead : c->r->window, &src));
     *pos += hlen + (size_t)h.compressed_page_size;
     switch (h.type) {
     case KT_PQ_PAGE_DICTIONARY: st = dictionary_page(c, &h, src); break;
@@ -486,7 +314,7 @@ static kt_status one_page(chunk_ctx *c, size_t *pos)
     return st;
 }
 
-static kt_status check_codec(chunk_ctx *c)
+static kt_status check_codec(kt_pq_chunk *c)
 {
     switch (c->meta->codec) {
     case KT_PQ_CODEC_UNCOMPRESSED: case KT_PQ_CODEC_SNAPPY: case KT_PQ_CODEC_GZIP:
@@ -500,7 +328,7 @@ static kt_status check_codec(chunk_ctx *c)
 
 /* Where the chunk's pages start and how many bytes they span, checked
  * against the file's data region. */
-static kt_status locate_chunk(chunk_ctx *c)
+static kt_status locate_chunk(kt_pq_chunk *c)
 {
     const kt_pq_column_meta *m = c->meta;
     int64_t start = m->data_page_offset;
@@ -520,20 +348,23 @@ static kt_status locate_chunk(chunk_ctx *c)
     return KT_OK;
 }
 
-static kt_status reserve_rows(chunk_ctx *c)
+static kt_status reserve_rows(kt_pq_chunk *c)
 {
     size_t width = c->out->type == KT_BYTES ? sizeof(int64_t) : kt_type_width(c->out->type);
-    uint64_t need = (uint64_t)c->num_rows * (width + 1);
-    if (need > c->r->memory_limit)
-        return kt_fail(c->err, KT_ERR_NOMEM, "%lld rows need %llu bytes, over the %zu-byte memory limit",
-                       (long long)c->num_rows, (unsigned long long)need, c->r->memory_limit);
-    return reserve_values(c, c->out, (size_t)c->num_rows);
+    if ((uint64_t)c->num_rows > c->r->memory_limit / (width + 1))
+        return kt_fail(c->err, KT_ERR_NOMEM, "%lld rows need more than the %zu-byte memory limit",
+                       (long long)c->num_rows, c->r->memory_limit);
+    /* Fixed-width columns get room for a page's level bytes past the last
+     * row, so even the last page can be decompressed in place. */
+    size_t rows = (size_t)c->num_rows;
+    if (width >= 4 && c->out->type != KT_BYTES) rows += rows / 32 + MAX_LEVEL_GAP;
+    return kt_pq_chunk_reserve(c, c->out, rows);
 }
 
 kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column *out, kt_error *err)
 {
     const kt_pq_row_group *rg = &r->meta.row_groups[row_group];
-    chunk_ctx c = {
+    kt_pq_chunk c = {
         .r = r, .info = &r->cols[column], .leaf = &r->leaves[column],
         .meta = &rg->columns[column].meta_data, .out = out, .num_rows = rg->num_rows, .err = err,
     };
@@ -544,7 +375,6 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
     KT_TRY(check_codec(&c));
     KT_TRY(locate_chunk(&c));
     KT_TRY(reserve_rows(&c));
-    KT_TRY(kt_pq_bytes_at(r, c.start, c.len, &r->chunk, &c.data, err));
     size_t pos = 0;
     while (c.rows_done < c.num_rows) {
         if (pos >= c.len)

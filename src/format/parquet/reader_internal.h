@@ -14,6 +14,9 @@
 #include "core/buf.h"
 #include "format/parquet/reader.h"
 
+/* Column chunk bytes read from a file at a time (at least a whole page). */
+#define KT_PQ_WINDOW ((size_t)1 << 20)
+
 /* Default bound on what one decoded column chunk or one page may take. */
 #define KT_PQ_DEFAULT_MEMORY_LIMIT ((size_t)2 << 30)
 
@@ -38,6 +41,7 @@ struct kt_pq_reader {
     uint64_t file_size;
     uint64_t data_end;           /* first byte of the footer */
     size_t memory_limit;
+    size_t window;               /* file bytes read at a time (default KT_PQ_WINDOW) */
 
     kt_arena meta_arena;
     kt_pq_file_meta meta;
@@ -50,12 +54,40 @@ struct kt_pq_reader {
     kt_buf chunk;                /* compressed column chunk (file mode) */
     kt_buf page;                 /* decompressed page */
     kt_buf levels;               /* definition levels of a page */
-    kt_buf indices;              /* dictionary indices of a page */
     kt_buf scratch;              /* delta lengths */
     kt_arena page_arena;         /* page-header statistics */
     kt_column dict;              /* current dictionary, output type */
+    size_t dict_max_len;         /* its longest byte value */
     kt_column stage;             /* physical values awaiting conversion */
 };
+
+/* One column chunk being decoded (reader_chunk.c, reader_values.c). */
+typedef struct kt_pq_chunk {
+    kt_pq_reader *r;
+    const kt_pq_column_info *info;
+    const kt_pq_leaf *leaf;
+    const kt_pq_column_meta *meta;
+    kt_column *out;
+    uint64_t start;              /* file offset of the chunk */
+    size_t len;                  /* bytes in the chunk */
+    size_t win_off, win_len;     /* chunk bytes now in r->chunk (file mode) */
+    int64_t num_rows, rows_done;
+    bool have_dict;
+    size_t level_bytes;          /* size of the previous v1 page's level section */
+    kt_error *err;
+} kt_pq_chunk;
+
+/* Appends n dense values of a data page encoded with enc to c->out. */
+kt_status kt_pq_chunk_values(kt_pq_chunk *c, kt_pq_encoding enc, const uint8_t *src, size_t len, size_t n);
+/* Appends n PLAIN values of the chunk's physical type to t. */
+kt_status kt_pq_chunk_plain(kt_pq_chunk *c, const uint8_t *src, size_t len, size_t n, kt_column *t);
+/* Converts staged physical values onto the end of `to` (output type). */
+kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *to);
+/* c->out holds base + k values, k dense values of a page of n; moves them
+ * to their rows (valid[i] = 1 for a value) and records validity. */
+kt_status kt_pq_chunk_spread_nulls(kt_pq_chunk *c, size_t base, size_t k, size_t n, const uint8_t *valid);
+/* Room for n more values in col (at least one). */
+kt_status kt_pq_chunk_reserve(kt_pq_chunk *c, kt_column *col, size_t n);
 
 /* Reads len bytes at off: a pointer into memory, or into buf after pread. */
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,

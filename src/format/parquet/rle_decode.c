@@ -67,28 +67,65 @@ static size_t packed_available(const run *r, int width)
     return fit < r->count ? (size_t)fit : (size_t)r->count;
 }
 
+void kt_pq_rle_init(kt_pq_rle *r, const uint8_t *src, size_t len, int width)
+{
+    memset(r, 0, sizeof *r);
+    r->src = src;
+    r->len = len;
+    r->width = width;
+}
+
+kt_status kt_pq_rle_batch(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, bool *repeated,
+                          size_t done, size_t n, kt_error *err)
+{
+    while (r->left == 0) {
+        run x;
+        KT_TRY(next_run(r->src, r->len, &r->pos, r->width, &x, done, n, err));
+        r->packed = x.packed;
+        r->left = x.count;
+        r->value = x.value;
+        if (x.packed) {
+            r->data_pos = r->pos;
+            r->data_left = x.data_bytes;
+            r->pos += x.data_bytes;
+        }
+    }
+    size_t take = r->left < max ? (size_t)r->left : max;
+    r->left -= take;
+    *got = take;
+    *repeated = !r->packed;
+    if (!r->packed) {
+        out[0] = r->value;
+        return KT_OK;
+    }
+    if (r->width == 0) {
+        memset(out, 0, take * sizeof *out);
+        return KT_OK;
+    }
+    if ((uint64_t)r->data_left * 8 / (uint64_t)r->width < take) return truncated(err, done, n);
+    kt_pq_unpack32(r->src + r->data_pos, r->data_left, r->width, out, take);
+    size_t used = take * (size_t)r->width / 8;   /* whole groups except in a final batch */
+    if (used > r->data_left) used = r->data_left;
+    r->data_pos += used;
+    r->data_left -= used;
+    return KT_OK;
+}
+
 kt_status kt_pq_rle_decode32(const uint8_t *src, size_t len, int width, uint32_t *dst, size_t n,
                              kt_error *err)
 {
     if (width < 0 || width > 32)
         return kt_fail(err, KT_ERR_FORMAT, "RLE bit width %d is out of range (0..32)", width);
-    size_t pos = 0, done = 0;
+    kt_pq_rle r;
+    kt_pq_rle_init(&r, src, len, width);
+    size_t done = 0;
     while (done < n) {
-        run r;
-        KT_TRY(next_run(src, len, &pos, width, &r, done, n, err));
-        size_t want = n - done;
-        if (r.packed) {
-            size_t take = r.count < want ? (size_t)r.count : want;
-            if (packed_available(&r, width) < take) return truncated(err, done, n);
-            kt_pq_unpack32(src + pos, r.data_bytes, width, dst + done, take);
-            pos += r.data_bytes;
-            done += take;
-        } else {
-            size_t take = r.count < want ? (size_t)r.count : want;
-            uint32_t v = r.value, *d = dst + done;
-            for (size_t i = 0; i < take; i++) d[i] = v;
-            done += take;
-        }
+        size_t got;
+        bool repeated;
+        KT_TRY(kt_pq_rle_batch(&r, dst + done, n - done, &got, &repeated, done, n, err));
+        if (repeated)
+            for (size_t i = 1; i < got; i++) dst[done + i] = dst[done];
+        done += got;
     }
     return KT_OK;
 }
@@ -152,6 +189,41 @@ kt_status kt_pq_rle_decode8(const uint8_t *src, size_t len, int width, uint8_t *
         }
         done += take;
     }
+    return KT_OK;
+}
+
+static size_t popcount_bits(const uint8_t *bits, size_t n)
+{
+    size_t c = 0, full = n / 8;
+    for (size_t i = 0; i < full; i++) c += (size_t)__builtin_popcount(bits[i]);
+    if (n % 8) c += (size_t)__builtin_popcount(bits[full] & ((1u << (n % 8)) - 1));
+    return c;
+}
+
+kt_status kt_pq_def_levels(const uint8_t *src, size_t len, uint8_t *dst, size_t n, size_t *present,
+                           kt_error *err)
+{
+    size_t pos = 0, done = 0, count = 0;
+    while (done < n) {
+        run r;
+        KT_TRY(next_run(src, len, &pos, 1, &r, done, n, err));
+        size_t want = n - done;
+        size_t take = r.count < want ? (size_t)r.count : want;
+        if (r.packed) {
+            if (packed_available(&r, 1) < take) return truncated(err, done, n);
+            kt_pq_unpack_bools(src + pos, dst + done, take);
+            count += popcount_bits(src + pos, take);
+            pos += r.data_bytes;
+        } else if (done == 0 && take == n && r.value == 1) {
+            *present = n;             /* all present: the levels are not needed */
+            return KT_OK;
+        } else {
+            memset(dst + done, (int)r.value, take);
+            count += r.value ? take : 0;
+        }
+        done += take;
+    }
+    *present = count;
     return KT_OK;
 }
 

@@ -51,6 +51,7 @@ export const GEN = {
 export const NULLS = {
   none: () => false,
   mod5: (i) => i % 5 === 2,
+  rare: (i) => i % 997 === 5,
   all: () => true,
 };
 

@@ -15,7 +15,7 @@ const CT = { BOOL_TRUE: 1, BOOL_FALSE: 2, I32: 5, I64: 6, BINARY: 8, LIST: 9, ST
 const PHYSICAL = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6 };
 const ENC = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, BIT_PACKED: 4, RLE_DICTIONARY: 8 };
 const CODEC = { UNCOMPRESSED: 0, GZIP: 2 };
-const CONVERTED = { UTF8: 0, TIMESTAMP_MILLIS: 9 };
+const CONVERTED = { UTF8: 0, DECIMAL: 5, TIMESTAMP_MILLIS: 9, UINT_32: 13 };
 
 // ---- thrift compact protocol ----
 class Thrift {
@@ -146,11 +146,22 @@ function pageHeader(h) {
 const compress = (codec, buf) => (codec === 'GZIP' ? gzipSync(buf) : buf);
 
 // One column chunk: optional dictionary page, then data pages as planned.
-function columnChunk(col, values, codec, fileOffset) {
+// Minimal big-endian two's complement bytes of an integer.
+function decimalBytes(v) {
+  let x = BigInt(v);
+  const out = [];
+  do { out.unshift(Number(BigInt.asUintN(8, x))); x >>= 8n; }
+  while (!((x === 0n && out[0] < 0x80) || (x === -1n && out[0] >= 0x80)));
+  return Buffer.from(out);
+}
+
+function columnChunk(col, rawValues, codec, fileOffset) {
+  const encode = { decimal_be: decimalBytes, int32bits: (v) => v | 0 }[col.encode] || ((v) => v);
+  const values = rawValues.map((v) => (v === null ? null : encode(v)));
   const parts = [];
   let offset = fileOffset, usizeTotal = 0, csizeTotal = 0, dataOffset = null, dictOffset = null;
   const encodings = new Set([ENC.RLE]);
-  const pages = [], maxIndex = [];
+  const pages = [], firstBad = [];
   const bad = col.corrupt || {};
   const emit = (header, body) => {
     pages.push({ offset, hlen: header.length, csize: body.length });
@@ -161,7 +172,8 @@ function columnChunk(col, values, codec, fileOffset) {
   const present = values.filter((v) => v !== null);
   let dict = null;
   if (col.pages.some((p) => p.enc === 'dict')) {
-    dict = [...new Map(present.map((v) => [typeof v === 'bigint' ? v.toString() : v, v])).values()];
+    const dkey = (v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v);
+    dict = [...new Map(present.map((v) => [dkey(v), v])).values()];
     const body = plain(col.physical, dict.slice(0, dict.length - (bad.dictShrink || 0)));
     dictOffset = offset;
     const dictEnc = col.dictEnc ?? ENC.PLAIN_DICTIONARY;
@@ -178,12 +190,12 @@ function columnChunk(col, values, codec, fileOffset) {
     const vals = rows.filter((v) => v !== null);
     let enc, data;
     if (p.enc === 'dict') {
-      const key = (v) => (typeof v === 'bigint' ? v.toString() : v);
+      const key = (v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v);
       const index = new Map(dict.map((v, i) => [key(v), i]));
       const w = bitWidth(dict.length - 1);
       enc = col.dictEnc === ENC.PLAIN ? ENC.RLE_DICTIONARY : ENC.PLAIN_DICTIONARY;
       const idx = vals.map((v) => index.get(key(v)));
-      maxIndex.push(Math.max(...idx));
+      firstBad.push(idx.find((x) => x >= dict.length - (bad.dictShrink || 0)));
       data = Buffer.concat([Buffer.of(w), hybrid(idx, w)]);
     } else if (p.enc === 'rle') {
       enc = ENC.RLE;
@@ -229,7 +241,7 @@ function columnChunk(col, values, codec, fileOffset) {
     if (col.stats) statistics(t, 12, col.stats(values));
     t.end();
   };
-  return { bytes: Buffer.concat(parts), meta, start: dictOffset ?? dataOffset, size: csizeTotal, pages, maxIndex };
+  return { bytes: Buffer.concat(parts), meta, start: dictOffset ?? dataOffset, size: csizeTotal, pages, firstBad };
 }
 
 function buildFile(fx, layout = {}) {
@@ -258,6 +270,7 @@ function buildFile(fx, layout = {}) {
     t.i32(3, c.optional ? 1 : 0);
     t.string(4, c.name);
     if (c.converted !== undefined) t.i32(6, CONVERTED[c.converted]);
+    if (c.scale !== undefined) { t.i32(7, c.scale); t.i32(8, c.precision); }
     t.end();
   }
   t.i64(3, fx.rows);
@@ -304,6 +317,14 @@ export function handmadeFixtures(T) {
         pages: [{}], stats: () => ({ legacyMin: asBytes('same'), legacyMax: asBytes('same') }), expect_stats: 'present' },
       { name: 'tsms', gen: 'ts_ms', nulls: 'mod5', physical: 'INT64', optional: true, converted: 'TIMESTAMP_MILLIS',
         ...T.i64, unit: 'ms', utc: true, pages: [{}, {}] },
+      // UINT_32 with legacy (signed-order) statistics, which a reader must not trust.
+      { name: 'u32_legacy', gen: 'u32', nulls: 'none', physical: 'INT32', converted: 'UINT_32', encode: 'int32bits',
+        type: 'int64', signed: false, pages: [{}],
+        stats: (v) => { const [lo, hi] = minMax(v); return { legacyMin: int32le(lo), legacyMax: int32le(hi) }; },
+        expect_stats: 'absent' },
+      // DECIMAL(20, 2) as minimal big-endian two's complement byte arrays (legacy converted type).
+      { name: 'dec_ba', gen: 'dec9_2', nulls: 'mod5', physical: 'BYTE_ARRAY', optional: true, converted: 'DECIMAL',
+        scale: 2, precision: 20, type: 'double', encode: 'decimal_be', pages: [{}, { enc: 'dict' }] },
     ],
   };
   const v2 = {
@@ -349,10 +370,10 @@ export function badFixtures() {
   });
   // The chunk's declared end falls inside the last page's header.
   add('bad_header_past_chunk.parquet', base({ chunkSizeDelta: 0 }), null);
-  // Dictionary indices beyond the dictionary.
+  // Dictionary indices beyond the dictionary (the first one is reported).
   add('bad_dict_index.parquet', base({ dictShrink: 3 }), (L) => {
     const c = L.rowGroups[0].cols[1], p = c.pages[1];
-    return `row group 0 column 's': page at offset ${p.offset}: dictionary index ${c.maxIndex[0]} is out of range (dictionary has 10 values)`;
+    return `row group 0 column 's': page at offset ${p.offset}: dictionary index ${c.firstBad[0]} is out of range (dictionary has 10 values)`;
   });
   // A page claims more values than the row group has rows left.
   add('bad_page_values.parquet', base({ pageValuesDelta: 25 }), (L) => {

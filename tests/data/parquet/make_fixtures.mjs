@@ -99,7 +99,7 @@ function writeArrowRs(fx, path) {
   for (const c of fx.columns) {
     const type = ARROW[c.arrow]();
     vectors[c.name] = arrow.vectorFromArray(columnValues(c.gen, c.nulls, fx.rows), type);
-    fields.push(new arrow.Field(c.name, type, c.nulls !== 'none'));
+    fields.push(new arrow.Field(c.name, type, c.nullable ?? c.nulls !== 'none'));
   }
   const data = arrow.makeData({
     type: new arrow.Struct(fields), length: fx.rows, nullCount: 0,
@@ -221,6 +221,12 @@ const FIXTURES = [
       { name: 'u32', gen: 'u32', nulls: 'none', arrow: 'uint32', ...T.u32 },
       { name: 'u64', gen: 'u64', nulls: 'mod5', arrow: 'uint64', ...T.u64 },
       { name: 'all_null', gen: 'f64', nulls: 'all', arrow: 'float64', ...T.f64 },
+      // PLAIN fixed width over many pages: decompressed in place, with and without nulls.
+      { name: 'plain_f64', gen: 'f64', nulls: 'mod5', arrow: 'float64', dictionary: false, ...T.f64 },
+      { name: 'plain_f64_rare', gen: 'value', nulls: 'rare', arrow: 'float64', dictionary: false, ...T.f64 },
+      { name: 'plain_i64_opt', gen: 'i64', nulls: 'none', nullable: true, arrow: 'int64', dictionary: false, ...T.i64 },
+      { name: 'plain_i32_req', gen: 'i32w', nulls: 'none', arrow: 'int32', dictionary: false, ...T.i32 },
+      { name: 'plain_f32_rare', gen: 'f32', nulls: 'rare', arrow: 'float32', dictionary: false, ...T.f32 },
     ],
   })),
   // arrow-rs: a dictionary that overflows its page limit and falls back to PLAIN midway.

@@ -1,0 +1,131 @@
+/*
+ * pipeline/ingest_dedup.c — open-addressing set of 24-byte reading keys,
+ * linear probing, load at most 3/4, bounded by a byte budget.
+ */
+#include "pipeline/ingest_dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EMPTY INT64_MIN
+#define MIN_SLOTS 256
+
+void kt_dedup_init(kt_dedup *d, size_t max_bytes)
+{
+    memset(d, 0, sizeof *d);
+    d->max_bytes = max_bytes < 4096 ? 4096 : max_bytes;
+}
+
+void kt_dedup_free(kt_dedup *d)
+{
+    free(d->slots);
+    kt_dedup_init(d, d->max_bytes);
+}
+
+static void clear_slots(kt_dedup_key *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) slots[i].time_us = EMPTY;
+}
+
+void kt_dedup_reset(kt_dedup *d)
+{
+    if (d->slots) clear_slots(d->slots, d->mask + 1);
+    d->count = 0;
+    d->resets = 0;
+}
+
+size_t kt_dedup_bytes(const kt_dedup *d)
+{
+    return d->slots ? (d->mask + 1) * sizeof(kt_dedup_key) : 0;
+}
+
+static inline uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t key_hash(const kt_dedup_key *k)
+{
+    uint64_t meta = (uint64_t)k->run << 16 | (uint64_t)k->robot << 8 | k->field;
+    return mix((uint64_t)k->time_us * 0x9e3779b97f4a7c15ULL ^ mix(k->value_bits) ^ meta * 0x2545f4914f6cdd1dULL);
+}
+
+static inline bool key_eq(const kt_dedup_key *a, const kt_dedup_key *b)
+{
+    return a->time_us == b->time_us && a->value_bits == b->value_bits && a->run == b->run &&
+           a->robot == b->robot && a->field == b->field;
+}
+
+static kt_dedup_key *probe(kt_dedup_key *slots, size_t mask, const kt_dedup_key *k, uint64_t h)
+{
+    size_t i = (size_t)h & mask;
+    while (slots[i].time_us != EMPTY && !key_eq(&slots[i], k)) i = (i + 1) & mask;
+    return &slots[i];
+}
+
+/* Doubles the table; false when the budget forbids it (or malloc fails at a size above the minimum). */
+static bool grow(kt_dedup *d)
+{
+    size_t n = d->slots ? (d->mask + 1) * 2 : MIN_SLOTS;
+    if (d->slots && n * sizeof(kt_dedup_key) > d->max_bytes) return false;
+    kt_dedup_key *slots = malloc(n * sizeof *slots);
+    if (!slots) return false;
+    clear_slots(slots, n);
+    for (size_t i = 0; d->slots && i <= d->mask; i++)
+        if (d->slots[i].time_us != EMPTY) *probe(slots, n - 1, &d->slots[i], key_hash(&d->slots[i])) = d->slots[i];
+    free(d->slots);
+    d->slots = slots;
+    d->mask = n - 1;
+    return true;
+}
+
+static inline kt_dedup_key make_key(int64_t time_us, double value, uint32_t run, uint8_t robot, uint8_t field)
+{
+    if (value == 0) value = 0.0; /* -0.0 -> +0.0 */
+    kt_dedup_key k = { .time_us = time_us, .run = run, .robot = robot, .field = field };
+    memcpy(&k.value_bits, &value, sizeof value);
+    return k;
+}
+
+void kt_dedup_prefetch(const kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                       uint8_t field)
+{
+    if (!d->slots) return;
+    kt_dedup_key k = make_key(time_us, value, run, robot, field);
+    __builtin_prefetch(&d->slots[key_hash(&k) & d->mask]);
+}
+
+kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                          uint8_t field, bool *fresh)
+{
+    kt_dedup_key k = make_key(time_us, value, run, robot, field);
+    if (time_us == EMPTY) { /* cannot be stored; never happens for validated times */
+        *fresh = true;
+        return KT_OK;
+    }
+    uint64_t h = key_hash(&k);
+    kt_dedup_key *slot = d->slots ? probe(d->slots, d->mask, &k, h) : NULL;
+    if (slot && slot->time_us != EMPTY) {
+        *fresh = false;
+        return KT_OK;
+    }
+    /* new: make room first (grow, or start a new window when over budget) */
+    if (!d->slots || (d->count + 1) * 4 > (d->mask + 1) * 3) {
+        if (!grow(d)) {
+            if (!d->slots) return KT_ERR_NOMEM;
+            clear_slots(d->slots, d->mask + 1);
+            d->count = 0;
+            d->resets++;
+        }
+        slot = probe(d->slots, d->mask, &k, h);
+    }
+    *slot = k;
+    d->count++;
+    *fresh = true;
+    return KT_OK;
+}

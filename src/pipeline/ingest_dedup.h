@@ -1,0 +1,61 @@
+/*
+ * pipeline/ingest_dedup.h — exact duplicates of accepted readings within
+ * one source file (SPEC §2 `raw`: "exact duplicates within a file dropped").
+ *
+ * Contract:
+ *  - A reading is (run, time, robot, field, value); sensor_type follows
+ *    from the field once a row is accepted. Values compare numerically
+ *    (-0.0 equals +0.0; NaN never reaches here: it is quarantined).
+ *  - kt_dedup_insert returns true when the reading is new (keep it) and
+ *    false when an equal one was inserted since the last reset (drop it).
+ *  - Memory is bounded by max_bytes (>= 4 KiB). When the table would have
+ *    to grow past it, the set is emptied and starts again: from then on
+ *    only duplicates within each window of distinct readings are caught.
+ *    `resets` counts that, so callers can report the file's dedup as
+ *    windowed instead of exact — never silently. With the default 128 MiB
+ *    a file is exact up to ~3.1 million distinct readings (2^22 slots at load 3/4).
+ */
+#ifndef KT_PIPELINE_INGEST_DEDUP_H
+#define KT_PIPELINE_INGEST_DEDUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+typedef struct kt_dedup_key {
+    int64_t time_us;
+    uint64_t value_bits;   /* normalised: -0.0 as +0.0 */
+    uint32_t run;          /* caller's dense run index */
+    uint8_t robot, field;
+    uint16_t zero;         /* always 0 */
+} kt_dedup_key;
+
+typedef struct kt_dedup {
+    kt_dedup_key *slots;   /* time_us == INT64_MIN: empty */
+    size_t mask;           /* capacity - 1 (0 when no table yet) */
+    size_t count;
+    size_t max_bytes;
+    uint64_t resets;
+} kt_dedup;
+
+void kt_dedup_init(kt_dedup *d, size_t max_bytes);
+void kt_dedup_free(kt_dedup *d);
+/* Empties the set, keeping its memory; resets goes back to 0. */
+void kt_dedup_reset(kt_dedup *d);
+/* Bytes held by the table. */
+size_t kt_dedup_bytes(const kt_dedup *d);
+
+/* Hints that the reading will be inserted soon: loads its slot into cache
+ * (random access into a large table is the cost of dedup; callers prefetch
+ * a few rows ahead). */
+void kt_dedup_prefetch(const kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                       uint8_t field);
+
+/* *fresh = true when new. KT_ERR_NOMEM only when even the smallest table
+ * cannot be allocated. */
+kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
+                          uint8_t field, bool *fresh);
+
+#endif
