@@ -63,8 +63,9 @@ static size_t canonical(const char *s, size_t n, char out[KT_RUN_ID_MAX])
     text[n] = 0;
     double v = strtod(text, &end);
     while (*end == ' ' || *end == '\t') end++;
-    if (end != text && *end == 0 && isfinite(v)) return kt_run_id_from_double(v, out, &why);
-    return kt_run_id_from_text(s, n, out, &why);
+    size_t len = 0;
+    if (end != text && *end == 0 && isfinite(v)) len = kt_run_id_from_double(v, out, &why);
+    return len ? len : kt_run_id_from_text(s, n, out, &why);   /* e.g. a string id "1.5" */
 }
 
 static kt_status add_text(kt_quarantine_counter *q, const char *s, size_t n, kt_error *err)
