@@ -31,6 +31,7 @@ int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_status(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_cat(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_sql_views(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_export(const kt_cli_globals *g, int argc, char **argv);

@@ -18,6 +18,7 @@ static const kt_command commands[] = {
     { "history", "show a table's commits, newest first", kt_cmd_history },
     { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },
     { "status", "pipeline state of the lake: files, runs, recent pipeline runs", kt_cmd_status },
+    { "process", "(re)process runs: raw -> aligned, features, run_stats", kt_cmd_process },
     { "cat", "print a table's rows: table, csv, json (lines) or parquet", kt_cmd_cat },
     { "export", "a run's aligned, features and run_stats rows as plain files", kt_cmd_export },
     { "sql-views", "DuckDB SQL views over the exact current snapshot of each table", kt_cmd_sql_views },

@@ -4,7 +4,8 @@
  * conflicts with ours when it changed protocol or metadata, recorded a
  * txn for one of our appIds, or — if we overwrite — added or removed a
  * file in what we overwrite (a partition we replace, or anything when we
- * replace the whole table). Appends never conflict with appends.
+ * replace the whole table), or removed a file we replace by name.
+ * Appends never conflict with appends.
  */
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +61,23 @@ static kt_status file_action(winner_ctx *c, const char *kind, json_t *a)
     return KT_ERR_CONFLICT;
 }
 
+/* KT_TXN_REPLACE_FILES: a winner that removed a file we remove took those
+ * rows away first (concurrent delete-delete); its adds are not our rows. */
+static kt_status removed_ours(winner_ctx *c, json_t *a)
+{
+    const char *uri = kt_json_str(a, "path");
+    kt_buf_clear(&c->scratch);
+    if (!uri || kt_delta_uri_decode(&c->scratch, uri, NULL) != KT_OK ||
+        kt_buf_append_byte(&c->scratch, 0) != KT_OK) {
+        snprintf(c->reason, sizeof c->reason, "it removed a file with an unreadable path");
+        return KT_ERR_CONFLICT;
+    }
+    if (!kt_delta_txn_removes_path(c->x, (const char *)c->scratch.data)) return KT_OK;
+    snprintf(c->reason, sizeof c->reason, "it removed file '%s', which this transaction "
+             "replaces", uri);
+    return KT_ERR_CONFLICT;
+}
+
 static kt_status check_action(void *vctx, const char *kind, json_t *a, kt_error *err)
 {
     (void)err;
@@ -79,7 +97,10 @@ static kt_status check_action(void *vctx, const char *kind, json_t *a, kt_error 
             }
         return KT_OK;
     }
-    if ((strcmp(kind, "add") == 0 || strcmp(kind, "remove") == 0) && x->mode != KT_TXN_APPEND)
+    if (strcmp(kind, "remove") == 0 && x->mode == KT_TXN_REPLACE_FILES)
+        return removed_ours(c, a);
+    if ((strcmp(kind, "add") == 0 || strcmp(kind, "remove") == 0) && x->mode != KT_TXN_APPEND &&
+        x->mode != KT_TXN_REPLACE_FILES)
         return file_action(c, kind, a);
     return KT_OK;
 }

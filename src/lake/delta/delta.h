@@ -212,6 +212,15 @@ kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
                                           kt_error *err);
 /* Removes every active file (overwrite mode). */
 kt_status kt_delta_txn_replace_all(kt_delta_txn *x, kt_error *err);
+/* Removes the given active files (paths as kt_delta_file.path), for a
+ * writer that replaces some rows of an unpartitioned table: it rewrites
+ * what it keeps of those files and adds its new rows in the same commit.
+ * predicate (may be NULL) describes the replaced rows for the history, e.g.
+ * "run_uuid = '42'". A concurrent winner that removed one of these files
+ * conflicts (its adds do not: guard the rows' identity with a txn appId).
+ * KT_ERR_NOT_FOUND if a path is not active in the transaction's snapshot. */
+kt_status kt_delta_txn_replace_files(kt_delta_txn *x, const char *const *paths, size_t npaths,
+                                     const char *predicate, kt_error *err);
 /* Schema evolution: appends nullable columns (must be new names). Data
  * written afterwards in this txn uses the new schema. */
 kt_status kt_delta_txn_add_columns(kt_delta_txn *x, const kt_delta_field *fields, size_t n,

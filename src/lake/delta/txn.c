@@ -256,6 +256,43 @@ kt_status kt_delta_txn_replace_all(kt_delta_txn *x, kt_error *err)
     return KT_OK;
 }
 
+bool kt_delta_txn_removes_path(const kt_delta_txn *x, const char *path)
+{
+    for (size_t i = 0; path && i < x->nremoves; i++)
+        if (strcmp(x->removes[i].path, path) == 0) return true;
+    return false;
+}
+
+static const kt_delta_file *find_active(const kt_delta_snapshot *s, const char *path)
+{
+    size_t lo = 0, hi = kt_delta_snapshot_num_files(s);   /* sorted by path */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const kt_delta_file *f = kt_delta_snapshot_file(s, mid);
+        int c = strcmp(f->path, path);
+        if (c == 0) return f;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+kt_status kt_delta_txn_replace_files(kt_delta_txn *x, const char *const *paths, size_t npaths,
+                                     const char *predicate, kt_error *err)
+{
+    for (size_t i = 0; i < npaths; i++)
+        if (!paths[i] || !find_active(x->snap, paths[i]))
+            return kt_fail(err, KT_ERR_NOT_FOUND, "%s: cannot replace '%s': not an active file "
+                           "at version %lld", x->t->dir, paths[i] ? paths[i] : "(null)",
+                           (long long)x->read_version);
+    KT_TRY(set_mode(x, KT_TXN_REPLACE_FILES, err));
+    if (predicate && !(x->replace_predicate = adup(&x->arena, predicate))) return NOMEM(x, err);
+    for (size_t i = 0; i < npaths; i++)
+        if (!kt_delta_txn_removes_path(x, paths[i]))
+            KT_TRY(push_remove(x, find_active(x->snap, paths[i]), err));
+    return KT_OK;
+}
+
 kt_status kt_delta_txn_add_columns(kt_delta_txn *x, const kt_delta_field *fields, size_t n,
                                    kt_error *err)
 {

@@ -62,8 +62,12 @@ static const char *operation_of(const kt_delta_txn *x, json_t **params)
     }
     if (x->mode == KT_TXN_APPEND)
         *params = json_pack("{s:s, s:o}", "mode", "Append", "partitionBy", pby);
-    else if (x->mode == KT_TXN_REPLACE_ALL)
+    else if (x->mode == KT_TXN_REPLACE_ALL ||
+             (x->mode == KT_TXN_REPLACE_FILES && !x->replace_predicate))
         *params = json_pack("{s:s, s:o}", "mode", "Overwrite", "partitionBy", pby);
+    else if (x->mode == KT_TXN_REPLACE_FILES)
+        *params = json_pack("{s:s, s:o, s:o}", "mode", "Overwrite", "partitionBy", pby,
+                            "predicate", kt_delta_string_list_param(&x->replace_predicate, 1));
     else
         *params = json_pack("{s:s, s:o, s:o}", "mode", "Overwrite", "partitionBy", pby,
                             "predicate", replace_predicate(x));

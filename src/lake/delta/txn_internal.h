@@ -12,6 +12,7 @@ typedef enum kt_delta_txn_mode {
     KT_TXN_APPEND,
     KT_TXN_REPLACE_PARTITIONS,
     KT_TXN_REPLACE_ALL,
+    KT_TXN_REPLACE_FILES,       /* explicit removes (kt_delta_txn_replace_files) */
 } kt_delta_txn_mode;
 
 typedef struct kt_delta_pending_add {
@@ -46,12 +47,15 @@ struct kt_delta_txn {
     size_t replace_col;
     const char **replace_values;/* NULL = the null partition */
     size_t nreplace;
+    const char *replace_predicate; /* KT_TXN_REPLACE_FILES: for commitInfo; may be NULL */
     kt_delta_app *apps;
     size_t napps;
     bool committed;
     uint64_t rng;
 };
 
+/* Whether this txn removes the file with this decoded path. */
+bool kt_delta_txn_removes_path(const kt_delta_txn *x, const char *path);
 /* Whether a partition value (NULL/"" = null) is one this txn replaces. */
 bool kt_delta_txn_value_replaced(const kt_delta_txn *x, const char *value);
 /* The commit's lines: commitInfo, metaData?, txn*, remove*, add*. */

@@ -1,0 +1,265 @@
+/*
+ * cli/cmd_process.c — `kinetl process [--run ID ... | --all]`: (re)process
+ * runs from raw into aligned, features and run_stats, one line per run.
+ * Runs go one after another unless -j N asks for N worker threads (each
+ * with its own processing context). A failing run does not stop the others;
+ * the exit code is 1 if any failed. Orchestrated, incremental processing is
+ * `kinetl run`; this command processes what it is told to, even if current,
+ * unless --skip-current.
+ */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/commands.h"
+#include "pipeline/process_run.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: kinetl [--lake DIR] process (--run ID [--run ID ...] | --all) [options]\n"
+            "Reads each run's readings from raw, aligns them, computes features and run\n"
+            "statistics, and replaces the run's rows in aligned, features and run_stats\n"
+            "(one atomic commit per table). See docs/PROCESS.md.\n"
+            "  --run ID           a run to process (canonical id, as in raw's run_uuid); repeatable\n"
+            "  --all              every run with readings in raw\n"
+            "  --align STRATEGY   union (default) or grid:<period>, e.g. grid:10ms\n"
+            "  --max-gap DURATION interpolate/hold across gaps up to this (default 0.5s)\n"
+            "  --skip-current     leave runs alone whose outputs are current (same input, same config)\n"
+            "  -j, --jobs N       worker threads (default 1)\n"
+            "  --json             one JSON object per run per line on stdout\n");
+}
+
+typedef struct options {
+    const char **runs;
+    size_t nruns;
+    bool all, json, skip_current;
+    int jobs;
+    kt_transform_config cfg;
+} options;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "kinetl process: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see kinetl process --help)\n");
+    return KT_EXIT_USAGE;
+}
+
+/* The option's value: "--name VALUE" or "--name=VALUE"; NULL if it is not this option. */
+static const char *value_of(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n] != 0) return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int set_knob(options *o, const char *key, const char *value)
+{
+    kt_error err = { 0 };
+    if (kt_transform_config_set(&o->cfg, key, value, &err) == KT_OK) return KT_EXIT_OK;
+    return usage_error("%s", err.msg);
+}
+
+static int parse_jobs(const char *text, int *jobs)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || v < 1 || v > 256) return usage_error("-j needs a number of threads from 1 to 256, not '%s'", text);
+    *jobs = (int)v;
+    return KT_EXIT_OK;
+}
+
+static int parse(int argc, char **argv, options *o)
+{
+    kt_transform_config_default(&o->cfg);
+    o->jobs = 1;
+    o->runs = calloc((size_t)argc, sizeof *o->runs);
+    if (!o->runs) return KT_EXIT_ERROR;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        int rc = KT_EXIT_OK;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return -1;
+        } else if (!strcmp(argv[i], "--all")) {
+            o->all = true;
+        } else if (!strcmp(argv[i], "--json")) {
+            o->json = true;
+        } else if (!strcmp(argv[i], "--skip-current")) {
+            o->skip_current = true;
+        } else if ((v = value_of(argc, argv, &i, "--run", &missing))) {
+            if (!*v) return usage_error("%s", "--run needs a run id");
+            o->runs[o->nruns++] = v;
+        } else if ((v = value_of(argc, argv, &i, "--align", &missing))) {
+            rc = set_knob(o, "align", v);
+        } else if ((v = value_of(argc, argv, &i, "--max-gap", &missing))) {
+            rc = set_knob(o, "max_gap", v);
+        } else if ((v = value_of(argc, argv, &i, "--jobs", &missing)) ||
+                   (v = value_of(argc, argv, &i, "-j", &missing))) {
+            rc = parse_jobs(v, &o->jobs);
+        } else if (missing) {
+            return usage_error("%s needs a value", argv[i]);
+        } else {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        }
+        if (missing) return usage_error("%s needs a value", argv[i]);
+        if (rc != KT_EXIT_OK) return rc;
+    }
+    if (o->all == (o->nruns > 0)) return usage_error("%s", "give --run ID (one or more) or --all");
+    return KT_EXIT_OK;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void print_text(const kt_process_result *r)
+{
+    if (r->skipped) {
+        printf("run %s: current (sequence %lld), skipped\n", r->run_uuid, (long long)r->txn_version);
+        return;
+    }
+    char status[KT_RUN_STATS_REASON_MAX + 32];
+    if (r->stats.status_reason[0]) snprintf(status, sizeof status, "%s (%s)", r->stats.status, r->stats.status_reason);
+    else snprintf(status, sizeof status, "%s", r->stats.status);
+    printf("run %s: %lld readings in %zu files -> %lld rows, %s; aligned v%lld, features v%lld, "
+           "run_stats v%lld; read %.3f s, transform %.3f s, write %.3f s\n",
+           r->run_uuid, (long long)r->readings, r->raw_files, (long long)r->rows, status,
+           (long long)r->aligned_version, (long long)r->features_version, (long long)r->run_stats_version,
+           r->read_s, r->transform_s, r->write_s);
+}
+
+static void print_json(const kt_process_result *r, const char *error)
+{
+    json_t *o = json_pack("{s:s, s:s}", "run_uuid", r->run_uuid, "result",
+                          error ? "failed" : r->skipped ? "skipped" : "processed");
+    if (!o) return;
+    if (error) {
+        json_object_set_new(o, "error", json_string(error));
+    } else {
+        json_object_set_new(o, "raw_version", json_integer(r->raw_version));
+        json_object_set_new(o, "txn_version", json_integer(r->txn_version));
+        json_object_set_new(o, "files_fingerprint", json_string(r->files_fingerprint));
+    }
+    if (!error && !r->skipped) {
+        json_object_set_new(o, "readings", json_integer(r->readings));
+        json_object_set_new(o, "raw_files", json_integer((json_int_t)r->raw_files));
+        json_object_set_new(o, "rows", json_integer(r->rows));
+        json_object_set_new(o, "status", json_string(r->stats.status));
+        json_object_set_new(o, "status_reason", json_string(r->stats.status_reason));
+        json_object_set_new(o, "aligned_version", json_integer(r->aligned_version));
+        json_object_set_new(o, "features_version", json_integer(r->features_version));
+        json_object_set_new(o, "run_stats_version", json_integer(r->run_stats_version));
+        json_object_set_new(o, "input_fingerprint", json_string(r->input_fingerprint));
+        json_object_set_new(o, "config_hash", json_string(r->config_hash));
+        json_object_set_new(o, "read_s", json_real(r->read_s));
+        json_object_set_new(o, "transform_s", json_real(r->transform_s));
+        json_object_set_new(o, "write_s", json_real(r->write_s));
+    }
+    char *text = json_dumps(o, JSON_COMPACT);
+    if (text) puts(text);
+    free(text);
+    json_decref(o);
+}
+
+/* ---- workers -------------------------------------------------------------- */
+
+typedef struct shared {
+    const char *lake;
+    const options *o;
+    const char *const *runs;
+    size_t nruns;
+    atomic_size_t next;
+    pthread_mutex_t out;   /* one run's lines stay together */
+    size_t processed, skipped, failed;
+} shared;
+
+static void report(shared *s, const kt_process_result *r, kt_status st, const kt_error *err)
+{
+    pthread_mutex_lock(&s->out);
+    if (st != KT_OK) {
+        s->failed++;
+        fprintf(stderr, "kinetl process: %s\n", err->msg);
+        if (s->o->json) print_json(r, err->msg);
+    } else {
+        r->skipped ? s->skipped++ : s->processed++;
+        s->o->json ? print_json(r, NULL) : print_text(r);
+    }
+    fflush(stdout);
+    pthread_mutex_unlock(&s->out);
+}
+
+static void *worker(void *arg)
+{
+    shared *s = arg;
+    kt_error err = { 0 };
+    kt_process_options po = { .skip_current = s->o->skip_current };
+    kt_process_ctx *ctx = NULL;
+    kt_status st = kt_process_ctx_new(s->lake, &po, &ctx, &err);
+    for (size_t i; (i = atomic_fetch_add(&s->next, 1)) < s->nruns;) {
+        kt_process_result r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.run_uuid, sizeof r.run_uuid, "%s", s->runs[i]);
+        kt_status rs = st == KT_OK ? kt_process_run(ctx, s->runs[i], &s->o->cfg, &r, &err) : st;
+        report(s, &r, rs, &err);
+    }
+    kt_process_ctx_free(ctx);
+    return NULL;
+}
+
+static int run_all(const char *lake, const options *o, const char *const *runs, size_t nruns)
+{
+    shared s = { .lake = lake, .o = o, .runs = runs, .nruns = nruns };
+    atomic_init(&s.next, 0);
+    pthread_mutex_init(&s.out, NULL);
+    int jobs = o->jobs < (int)nruns ? o->jobs : (int)nruns;
+    pthread_t th[256];
+    int started = 0;
+    for (; started < jobs - 1; started++)
+        if (pthread_create(&th[started], NULL, worker, &s) != 0) break;
+    worker(&s);   /* this thread is a worker too */
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&s.out);
+    fprintf(stderr, "kinetl process: %zu processed, %zu skipped, %zu failed\n", s.processed, s.skipped,
+            s.failed);
+    return s.failed ? KT_EXIT_ERROR : KT_EXIT_OK;
+}
+
+int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv)
+{
+    options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse(argc, argv, &o);
+    if (rc != KT_EXIT_OK) {
+        free(o.runs);
+        return rc < 0 ? KT_EXIT_OK : rc;
+    }
+    kt_error err = { 0 };
+    kt_process_options po = { .skip_current = o.skip_current };
+    kt_process_ctx *ctx = NULL;
+    char **all = NULL;
+    size_t nall = 0;
+    /* Open once up front: a lake without raw fails here, once, with one line. */
+    kt_status st = kt_process_ctx_new(g->lake, &po, &ctx, &err);
+    if (st == KT_OK && o.all) st = kt_process_list_runs(ctx, &all, &nall, &err);
+    kt_process_ctx_free(ctx);
+    if (st != KT_OK) {
+        fprintf(stderr, "kinetl process: %s\n", err.msg);
+        free(o.runs);
+        return KT_EXIT_ERROR;
+    }
+    rc = o.all ? run_all(g->lake, &o, (const char *const *)all, nall) : run_all(g->lake, &o, o.runs, o.nruns);
+    kt_process_free_runs(all, nall);
+    free(o.runs);
+    return rc;
+}
