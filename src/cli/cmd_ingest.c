@@ -33,6 +33,7 @@ static void usage(FILE *out)
             "  --force-limit N        fx fy fz must lie within [-N, N] (default 50000)\n"
             "  --limit FIELD=MIN:MAX  limits of one field, e.g. --limit z=-1000:0\n"
             "  --batch-files N        at most N files per commit (default 256)\n"
+            "  -j, --threads N        read N files in parallel (default 1; memory grows with N)\n"
             "  --retry-failed         try again files that failed before with the same content\n"
             "  --rehash               hash every file even when size and mtime are unchanged\n"
             "  --json                 JSON Lines: one object per file handled, then a summary\n"
@@ -83,7 +84,8 @@ static int parse_args(int argc, char **argv, ingest_args *a)
         const char *arg = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(arg, "--source") || !strcmp(arg, "--config") || !strcmp(arg, "--position-limit") ||
-                     !strcmp(arg, "--force-limit") || !strcmp(arg, "--limit") || !strcmp(arg, "--batch-files");
+                     !strcmp(arg, "--force-limit") || !strcmp(arg, "--limit") || !strcmp(arg, "--batch-files") ||
+                     !strcmp(arg, "-j") || !strcmp(arg, "--threads");
         if (takes && !next) return usage_error("%s needs a value", arg);
         int rc = KT_EXIT_OK;
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -104,6 +106,11 @@ static int parse_args(int argc, char **argv, ingest_args *a)
             long long n = strtoll(next, &end, 10);
             if (*end || n < 1 || n > 1000000) return usage_error("--batch-files wants 1..1000000, got '%s'", next);
             a->step.batch_files = (size_t)n;
+        } else if (!strcmp(arg, "-j") || !strcmp(arg, "--threads")) {
+            char *end;
+            long n = strtol(next, &end, 10);
+            if (*end || n < 1 || n > 256) return usage_error("-j wants 1..256, got '%s'", next);
+            a->step.ingest.threads = (int)n;
         } else if (!strcmp(arg, "--retry-failed")) {
             a->step.retry_failed = true;
         } else if (!strcmp(arg, "--rehash")) {

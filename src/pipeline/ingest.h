@@ -8,8 +8,8 @@
  *    the tables alone whether each table still needs it: a table needs a
  *    file when its snapshot lacks the file's mark (ingest_tables.h).
  *    Files both tables hold are KT_INGEST_ALREADY and not read.
- *  - Every needed file is read once per attempt; its rows are staged in
- *    the tables that need it. A file that cannot be read (missing, not
+ *  - Every needed file is read once per attempt (by one of `threads`
+ *    readers); its rows are staged in the tables that need it. A file that cannot be read (missing, not
  *    Parquet, truncated, corrupt page, impossible schema) is
  *    KT_INGEST_FAILED with its one-line error and nothing of it is staged;
  *    the other files go on.
@@ -69,9 +69,13 @@ typedef struct kt_ingest_options {
     size_t memory_limit;  /* staged-row buffers per table; 0 = 32 MiB */
     bool no_fsync;        /* tests and scratch lakes only */
     int max_attempts;     /* batches lost to concurrent ingests; 0 = 5 */
+    int threads;          /* files read in parallel; 0 or 1 = the calling thread only.
+                             Memory grows with it: each thread has its own dedup set,
+                             row group and stages. */
     int64_t now_us;       /* quarantine.ingested_at; 0 = the clock */
-    /* Called after each file is read, and after each table commit (table
-     * "quarantine" or "raw"): progress, and tests that crash on purpose. */
+    /* Called, in the calling thread, for each file in order once all are
+     * read, and after each table commit (table "quarantine" or "raw"):
+     * reporting, and tests that crash on purpose. */
     void (*on_file)(void *ctx, size_t index, const kt_ingest_result *r);
     void (*on_commit)(void *ctx, const char *table, int64_t version);
     void *ctx;

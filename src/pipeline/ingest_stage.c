@@ -7,6 +7,7 @@
 #include "pipeline/ingest_stage.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ typedef struct part {
 
 typedef struct spill {
     char *rel;          /* relative to the table dir */
+    char *stats;        /* add.stats JSON */
     size_t part;
     int64_t rows;
 } spill;
@@ -108,6 +110,7 @@ static void drop_spills(kt_ingest_stage *s)
         snprintf(abs, sizeof abs, "%s/%s", s->table_dir, s->spills[i].rel);
         unlink(abs);
         free(s->spills[i].rel);
+        free(s->spills[i].stats);
     }
     s->nspills = 0;
 }
@@ -228,15 +231,122 @@ static void drop_prefix(kt_column *c, size_t k)
     c->len = rest;
 }
 
-/* Writes rows [0, committed) of a part as one data file of the txn, keeps the rest. */
-static kt_status flush_committed(kt_ingest_stage *s, part *p, kt_error *err)
+static void lock_txn(const kt_ingest_stage *s)
 {
-    if (!p->committed) return KT_OK;
+    if (s->o.txn_lock) pthread_mutex_lock(s->o.txn_lock);
+}
+
+static void unlock_txn(const kt_ingest_stage *s)
+{
+    if (s->o.txn_lock) pthread_mutex_unlock(s->o.txn_lock);
+}
+
+/* Delta add.stats of a written file: numRecords, nullCount, and min/max of
+ * numbers and of strings short enough to keep whole (timestamps are left
+ * out: Delta keeps them at millisecond precision, and a truncated max would
+ * be below the data). NULL when out of memory. */
+static char *stats_json(const kt_ingest_stage *s, const kt_pq_writer *w, int64_t rows)
+{
+    json_t *root = json_object(), *mins = json_object(), *maxs = json_object(), *nulls = json_object();
+    if (!root || !mins || !maxs || !nulls) {
+        json_decref(root), json_decref(mins), json_decref(maxs), json_decref(nulls);
+        return NULL;
+    }
+    for (size_t c = 0; c < s->ncols; c++) {
+        const kt_pq_column_summary *sum = kt_pq_writer_summary(w, c);
+        const char *name = s->pq[c].name;
+        json_object_set_new(nulls, name, json_integer(sum->null_count));
+        if (!sum->has_min_max) continue;
+        json_t *lo = NULL, *hi = NULL;
+        switch (s->pq[c].type) {
+        case KT_PQ_W_INT32:
+        case KT_PQ_W_INT64: lo = json_integer(sum->min_i), hi = json_integer(sum->max_i); break;
+        case KT_PQ_W_DOUBLE: lo = json_real(sum->min_d), hi = json_real(sum->max_d); break;
+        case KT_PQ_W_STRING:
+            if (sum->min_len <= 32 && sum->max_len <= 32)
+                lo = json_stringn(sum->min_s, sum->min_len), hi = json_stringn(sum->max_s, sum->max_len);
+            break;
+        default: break;
+        }
+        if (lo && hi) {
+            json_object_set_new(mins, name, lo);
+            json_object_set_new(maxs, name, hi);
+        } else {
+            json_decref(lo);
+            json_decref(hi);
+        }
+    }
+    json_object_set_new(root, "numRecords", json_integer(rows));
+    json_object_set_new(root, "minValues", mins);
+    json_object_set_new(root, "maxValues", maxs);
+    json_object_set_new(root, "nullCount", nulls);
+    char *text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    return text;
+}
+
+/* Writes rows [0, n) of a part to a new complete data file of the table
+ * (not yet added to the txn): *rel and *stats are malloc'd. */
+static kt_status write_file(kt_ingest_stage *s, const part *p, size_t n, char **rel, char **stats, kt_error *err)
+{
+    char relbuf[PATH_CAP], abs[PATH_CAP + 1024];
     const char *pv[1] = { p->value };
-    KT_TRY(kt_delta_txn_write_partition(s->txn, s->partitioned ? pv : NULL, p->cols, s->ncols, p->committed, err));
+    lock_txn(s);
+    kt_status st = kt_delta_txn_new_file_path(s->txn, s->partitioned ? pv : NULL, relbuf, sizeof relbuf, err);
+    unlock_txn(s);
+    if (st != KT_OK) return st;
+    snprintf(abs, sizeof abs, "%s/%s", s->table_dir, relbuf);
+    kt_pq_write_options o;
+    kt_pq_write_options_default(&o);
+    o.no_fsync = s->o.no_fsync;
+    kt_pq_writer *w;
+    KT_TRY(kt_pq_writer_open(abs, s->pq, s->ncols, &o, &w, err));
+    st = kt_pq_writer_write(w, p->cols, n, err);
+    if (st == KT_OK) st = kt_pq_writer_close(w, err);
+    *stats = st == KT_OK ? stats_json(s, w, (int64_t)n) : NULL;
+    *rel = st == KT_OK ? strdup(relbuf) : NULL;
+    kt_pq_writer_free(w);
+    if (st == KT_OK && (!*stats || !*rel)) st = kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    if (st != KT_OK) {
+        free(*stats);
+        free(*rel);
+        *stats = *rel = NULL;
+        unlink(abs);
+    }
+    return st;
+}
+
+/* Hands a written file to the txn (which then owns it); counts its rows. */
+static kt_status adopt(kt_ingest_stage *s, size_t index, const char *rel, const char *stats, int64_t rows,
+                       kt_error *err)
+{
+    const char *pv[1] = { s->parts[index].value };
+    lock_txn(s);
+    kt_status st = kt_delta_txn_add_file(s->txn, rel, s->partitioned ? pv : NULL, stats, err);
+    unlock_txn(s);
+    if (st != KT_OK) return st;
     s->files++;
-    s->rows += (int64_t)p->committed;
-    p->written += (int64_t)p->committed;
+    s->rows += rows;
+    s->parts[index].written += rows;
+    return KT_OK;
+}
+
+/* Writes rows [0, committed) of a part as one data file of the txn, keeps the rest. */
+static kt_status flush_committed(kt_ingest_stage *s, size_t index, kt_error *err)
+{
+    part *p = &s->parts[index];
+    if (!p->committed) return KT_OK;
+    char *rel, *stats;
+    KT_TRY(write_file(s, p, p->committed, &rel, &stats, err));
+    kt_status st = adopt(s, index, rel, stats, (int64_t)p->committed, err);
+    if (st != KT_OK) {
+        char abs[PATH_CAP + 1024];
+        snprintf(abs, sizeof abs, "%s/%s", s->table_dir, rel);
+        unlink(abs);
+    }
+    free(rel);
+    free(stats);
+    if (st != KT_OK) return st;
     for (size_t c = 0; c < s->ncols; c++) drop_prefix(&p->cols[c], p->committed);
     p->committed = 0;
     return KT_OK;
@@ -268,24 +378,10 @@ static kt_status spill_part(kt_ingest_stage *s, size_t index, kt_error *err)
         s->spills = sp;
         s->spills_cap = cap;
     }
-    char rel[PATH_CAP], abs[PATH_CAP + 1024];
-    const char *pv[1] = { p->value };
-    KT_TRY(kt_delta_txn_new_file_path(s->txn, s->partitioned ? pv : NULL, rel, sizeof rel, err));
-    snprintf(abs, sizeof abs, "%s/%s", s->table_dir, rel);
-    kt_pq_write_options o;
-    kt_pq_write_options_default(&o);
-    o.no_fsync = s->o.no_fsync;
-    kt_pq_writer *w;
-    KT_TRY(kt_pq_writer_open(abs, s->pq, s->ncols, &o, &w, err));
-    kt_status st = kt_pq_writer_write(w, p->cols, n, err);
-    if (st == KT_OK) st = kt_pq_writer_close(w, err);
-    kt_pq_writer_free(w);
-    if (st != KT_OK) return st;
-    s->spills[s->nspills] = (spill){ .rel = strdup(rel), .part = index, .rows = (int64_t)n };
-    if (!s->spills[s->nspills].rel) {
-        unlink(abs);
-        return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
-    }
+    spill *sp = &s->spills[s->nspills];
+    KT_TRY(write_file(s, p, n, &sp->rel, &sp->stats, err));
+    sp->part = index;
+    sp->rows = (int64_t)n;
     s->nspills++;
     for (size_t c = 0; c < s->ncols; c++) kt_column_clear(&p->cols[c]);
     return KT_OK;
@@ -294,7 +390,7 @@ static kt_status spill_part(kt_ingest_stage *s, size_t index, kt_error *err)
 kt_status kt_ingest_stage_check(kt_ingest_stage *s, kt_error *err)
 {
     if (stage_used(s) <= s->o.memory_limit) return KT_OK;
-    for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
+    for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, i, err));
     if (stage_used(s) > s->o.memory_limit / 2)
         for (size_t i = 0; i < s->nparts; i++) KT_TRY(spill_part(s, i, err));
     trim_capacity(s);
@@ -306,20 +402,15 @@ kt_status kt_ingest_stage_file_done(kt_ingest_stage *s, kt_error *err)
     /* from the end, so the list always holds exactly the files the txn does not own yet */
     while (s->nspills > 0) {
         spill *sp = &s->spills[s->nspills - 1];
-        const char *pv[1] = { s->parts[sp->part].value };
-        char stats[64];
-        snprintf(stats, sizeof stats, "{\"numRecords\":%" PRId64 "}", sp->rows);
-        KT_TRY(kt_delta_txn_add_file(s->txn, sp->rel, s->partitioned ? pv : NULL, stats, err));
-        s->files++;
-        s->rows += sp->rows;
-        s->parts[sp->part].written += sp->rows;
+        KT_TRY(adopt(s, sp->part, sp->rel, sp->stats, sp->rows, err));
         free(sp->rel);
+        free(sp->stats);
         s->nspills--;
     }
     for (size_t i = 0; i < s->nparts; i++) s->parts[i].committed = rows_of(&s->parts[i]);
     /* at a file boundary everything is committed: flushing costs no copies */
     if (stage_used(s) > s->o.memory_limit)
-        for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
+        for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, i, err));
     trim_capacity(s);
     return KT_OK;
 }
@@ -346,6 +437,6 @@ void kt_ingest_stage_file_abort(kt_ingest_stage *s)
 
 kt_status kt_ingest_stage_finish(kt_ingest_stage *s, kt_error *err)
 {
-    for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, &s->parts[i], err));
+    for (size_t i = 0; i < s->nparts; i++) KT_TRY(flush_committed(s, i, err));
     return KT_OK;
 }

@@ -10,11 +10,12 @@
  *  - Rows belong to the current source file until kt_ingest_stage_file_done();
  *    kt_ingest_stage_file_abort() drops every row (and file) of the current
  *    source file, so a file that fails half-way leaves nothing staged.
- *  - kt_ingest_stage_check() keeps buffers under memory_limit bytes: rows
- *    of finished source files are written as data files of the txn
- *    (kt_delta_txn_write_partition); if the current file alone still
- *    exceeds half the limit, its rows are written to complete data files
- *    that are only added to the txn by file_done (abort deletes them).
+ *  - kt_ingest_stage_check() keeps buffers under memory_limit bytes of rows:
+ *    rows of finished source files are written as data files and added to
+ *    the txn (add.stats: numRecords, nullCount, min/max of numbers and short
+ *    strings); if the current file alone still exceeds half the limit, its
+ *    rows are written to complete data files that are only added to the
+ *    txn by file_done (abort deletes them).
  *  - kt_ingest_stage_finish() writes what is left. Nothing is visible to
  *    readers until the caller commits the txn; freeing the txn without
  *    commit deletes every file the stage added to it.
@@ -22,6 +23,7 @@
 #ifndef KT_PIPELINE_INGEST_STAGE_H
 #define KT_PIPELINE_INGEST_STAGE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,7 +36,11 @@ typedef struct kt_ingest_stage kt_ingest_stage;
 
 typedef struct kt_ingest_stage_options {
     size_t memory_limit;    /* bytes of buffered rows; 0 = 32 MiB */
-    bool no_fsync;          /* spill files (tests only) */
+    bool no_fsync;          /* data files (tests only) */
+    /* Held around every call on the txn, so stages of several threads can
+     * share one transaction; NULL when one thread owns it. Data files are
+     * encoded and written outside the lock. */
+    pthread_mutex_t *txn_lock;
 } kt_ingest_stage_options;
 
 /* fields/nfields: the table schema; partition: index of the partition field or -1.

@@ -520,6 +520,52 @@ TEST(tiny_memory_limit_gives_the_same_rows)
     rmrf(s.dir);
 }
 
+TEST(parallel_readers_give_the_same_tables)
+{
+    source_set s = { .dir = tempdir("src") };
+    char *lake1 = tempdir("lake"), *lake3 = tempdir("lake");
+    for (int i = 0; i < 7; i++) CHECK(add_source(&s, 3000 + 500 * i, i, 700) == i);
+    CHECK(corrupt_row_group(s.paths[4], 3) == 0); /* fails half-way, in whichever thread reads it */
+    identify(&s, 4);
+    kt_ingest_options o = test_options();
+    o.memory_limit = 24 << 10; /* flushes and spills in every thread */
+    kt_ingest_result r1[7], r3[7];
+    kt_ingest_summary sum1, sum3;
+    kt_error err;
+    CHECK_OK(kt_ingest_batch(lake1, &o, s.files, 7, r1, &sum1, &err), &err);
+    o.threads = 3;
+    CHECK_OK(kt_ingest_batch(lake3, &o, s.files, 7, r3, &sum3, &err), &err);
+    for (int i = 0; i < 7; i++) {
+        CHECK_EQ_INT(r3[i].outcome, r1[i].outcome);
+        CHECK_EQ_INT(r3[i].stats.counts.accepted, r1[i].stats.counts.accepted);
+        CHECK_EQ_INT(r3[i].stats.counts.quarantined, r1[i].stats.counts.quarantined);
+        CHECK_EQ_INT(r3[i].stats.counts.duplicates, r1[i].stats.counts.duplicates);
+        if (i != 4) CHECK_EQ_INT(facts(lake3, "raw", &s.files[i]).mark, s.e[i].accepted);
+    }
+    CHECK_EQ_INT(r3[4].outcome, KT_INGEST_FAILED);
+    CHECK_EQ_INT(sum3.ingested, 6);
+    CHECK_EQ_INT(sum3.nruns, 2);
+    CHECK_EQ_INT(facts(lake3, "raw", NULL).records, facts(lake1, "raw", NULL).records);
+    CHECK_EQ_INT(facts(lake3, "quarantine", NULL).records, facts(lake1, "quarantine", NULL).records);
+    CHECK_EQ_INT(facts(lake3, "raw", NULL).version, 1); /* still one commit per table */
+    CHECK_EQ_INT(orphans(lake3, "raw"), 0);
+    CHECK_EQ_INT(orphans(lake3, "quarantine"), 0);
+    for (int run = 0; run < 2; run++) {
+        int64_t n1, n3;
+        double v1, v3;
+        bool t1, t3;
+        raw_partition(lake1, run ? RUN_B_ID : RUN_A_ID, &n1, &v1, &t1);
+        raw_partition(lake3, run ? RUN_B_ID : RUN_A_ID, &n3, &v3, &t3);
+        CHECK(t1 && t3 && n1 == n3);
+        CHECK_NEAR(v1, v3, 1e-9 * fabs(v1));
+    }
+    kt_ingest_summary_free(&sum1);
+    kt_ingest_summary_free(&sum3);
+    rmrf(lake1);
+    rmrf(lake3);
+    rmrf(s.dir);
+}
+
 static void exit_after_quarantine(void *ctx, const char *table, int64_t version)
 {
     (void)ctx;
@@ -760,6 +806,7 @@ int main(void)
     RUN(ctx, unreadable_files_fail_alone_with_their_error);
     RUN(ctx, a_file_failing_mid_way_leaves_nothing_even_after_spills);
     RUN(ctx, tiny_memory_limit_gives_the_same_rows);
+    RUN(ctx, parallel_readers_give_the_same_tables);
     RUN(ctx, crash_between_the_two_commits_is_completed_once);
     RUN(ctx, changed_limits_cannot_complete_a_half_ingested_file);
     RUN(ctx, concurrent_ingests_of_the_same_files_commit_each_once);
