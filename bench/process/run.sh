@@ -17,14 +17,13 @@ data=${BENCH_DATA:-build/bench-data}
 src="$data/process-scale-v1-$runs-$minutes"
 lake="$data/process-lake-v1-$runs-$minutes"
 kinetl=${KINETL:-build/kinetl}
-ingest=${KINETL_INGEST:-$kinetl}
 if [ ! -d "$src" ]; then
   "$kinetl" gen --out "$src.tmp" --profile scale --runs "$runs" --minutes "$minutes" --seed 1 --quiet
   mv "$src.tmp" "$src"
 fi
 if [ ! -d "$lake/raw" ]; then
   rm -rf "$lake"
-  "$ingest" --lake "$lake" ingest --source "$src" >/dev/null
+  "$kinetl" --lake "$lake" ingest --source "$src" >/dev/null
 fi
 rm -rf "$lake/aligned" "$lake/features" "$lake/run_stats"   # each run starts from empty outputs
 raw=build/bench-results/process-raw.json

@@ -270,6 +270,50 @@ static kt_status fill_caller_stats(kt_process_ctx *ctx, kt_process_result *res, 
                                &s->quarantined_rows, err);
 }
 
+/* True when --skip-current applies and the run's outputs are current. */
+static kt_status skip_if_current(kt_process_ctx *ctx, const kt_raw_run *run, const kt_transform_config *cfg,
+                                 kt_process_result *res, kt_error *err)
+{
+    if (!ctx->opts.skip_current) return KT_OK;
+    kt_process_currency c;
+    KT_TRY(currency(ctx, run, cfg, &c, err));
+    res->skipped = c.current;
+    if (c.current) res->txn_version = c.txn_version[0];
+    return KT_OK;
+}
+
+static kt_status read_step(kt_process_ctx *ctx, const kt_raw_run *run, const kt_reading **readings,
+                           kt_process_result *res, kt_error *err)
+{
+    stopwatch w = start_watch();
+    kt_raw_load_info info;
+    KT_TRY(kt_raw_load_run(ctx->loader, kt_delta_dir(ctx->raw), run, ctx->opts.max_readings, readings, &info,
+                           err));
+    stop_watch(w, &res->read_s, &res->read_cpu_s);
+    res->readings = (int64_t)info.readings;
+    res->readings_bytes = info.readings_bytes;
+    res->reader_peak_bytes = info.reader_peak_bytes;
+    snprintf(res->input_fingerprint, sizeof res->input_fingerprint, "%s", info.content_fingerprint);
+    return KT_OK;
+}
+
+static kt_status transform_step(kt_process_ctx *ctx, const kt_transform_config *cfg, const kt_reading *readings,
+                                const kt_run_output **out, kt_process_result *res, kt_error *err)
+{
+    stopwatch w = start_watch();
+    kt_status st = kt_transform_run(ctx->transform, cfg, readings, (size_t)res->readings, out, err);
+    if (st != KT_OK) {
+        kt_error_prefix(err, "run %s", res->run_uuid);
+        return st;
+    }
+    stop_watch(w, &res->transform_s, &res->transform_cpu_s);
+    res->stats = (*out)->stats;
+    res->rows = (int64_t)(*out)->aligned.rows;
+    res->scratch_bytes = (*out)->scratch_bytes;
+    res->output_bytes = kt_run_output_bytes(*out);
+    return fill_caller_stats(ctx, res, err);
+}
+
 static kt_status attempt(kt_process_ctx *ctx, const char *run_uuid, const kt_transform_config *cfg,
                          kt_process_result *res, kt_error *err)
 {
@@ -279,46 +323,14 @@ static kt_status attempt(kt_process_ctx *ctx, const char *run_uuid, const kt_tra
     res->raw_version = kt_delta_snapshot_version(ctx->raw_s);
     res->raw_files = run.nfiles;
     kt_raw_run_files_fingerprint(&run, res->files_fingerprint);
-    kt_status st = KT_OK;
-    if (ctx->opts.skip_current) {
-        kt_process_currency c;
-        st = currency(ctx, &run, cfg, &c, err);
-        if (st == KT_OK && c.current) {
-            res->skipped = true;
-            res->txn_version = c.txn_version[0];
-            kt_raw_run_release(&run);
-            return KT_OK;
-        }
-    }
-    stopwatch w = start_watch();
     const kt_reading *readings = NULL;
-    kt_raw_load_info info;
-    if (st == KT_OK)
-        st = kt_raw_load_run(ctx->loader, kt_delta_dir(ctx->raw), &run, ctx->opts.max_readings, &readings, &info,
-                             err);
+    kt_status st = skip_if_current(ctx, &run, cfg, res, err);
+    if (st == KT_OK && !res->skipped) st = read_step(ctx, &run, &readings, res, err);
     kt_raw_run_release(&run);
-    KT_TRY(st);
-    stop_watch(w, &res->read_s, &res->read_cpu_s);
-    res->readings = (int64_t)info.readings;
-    res->readings_bytes = info.readings_bytes;
-    res->reader_peak_bytes = info.reader_peak_bytes;
-    snprintf(res->input_fingerprint, sizeof res->input_fingerprint, "%s", info.content_fingerprint);
-
-    w = start_watch();
+    if (st != KT_OK || res->skipped) return st;
     const kt_run_output *out;
-    st = kt_transform_run(ctx->transform, cfg, readings, info.readings, &out, err);
-    if (st != KT_OK) {
-        kt_error_prefix(err, "run %s", run_uuid);
-        return st;
-    }
-    stop_watch(w, &res->transform_s, &res->transform_cpu_s);
-    res->stats = out->stats;
-    res->rows = (int64_t)out->aligned.rows;
-    res->scratch_bytes = out->scratch_bytes;
-    res->output_bytes = kt_run_output_bytes(out);
-    KT_TRY(fill_caller_stats(ctx, res, err));
-
-    w = start_watch();
+    KT_TRY(transform_step(ctx, cfg, readings, &out, res, err));
+    stopwatch w = start_watch();
     st = write_outputs(ctx, out, res, err);
     stop_watch(w, &res->write_s, &res->write_cpu_s);
     return st;

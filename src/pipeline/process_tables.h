@@ -24,10 +24,11 @@
 #include "lake/delta/delta.h"
 #include "pipeline/align.h"
 #include "pipeline/features.h"
+#include "pipeline/ingest_tables.h"
 #include "pipeline/run_stats.h"
 
-#define KT_PROCESS_RAW_TABLE "raw"
-#define KT_PROCESS_QUARANTINE_TABLE "quarantine"
+#define KT_PROCESS_RAW_TABLE KT_INGEST_RAW_TABLE
+#define KT_PROCESS_QUARANTINE_TABLE KT_INGEST_QUARANTINE_TABLE
 #define KT_PROCESS_ALIGNED_TABLE "aligned"
 #define KT_PROCESS_FEATURES_TABLE "features"
 #define KT_PROCESS_RUN_STATS_TABLE "run_stats"

@@ -3,9 +3,11 @@
  * run (run_stats.quarantined_rows).
  *
  * Contract: quarantine keeps the run id as written (run_uuid_text); a row
- * belongs to run X when that text's canonical id (SPEC §1, as ingest
- * computes it) is X. Rows whose id is null or not canonicalisable belong
- * to no run. Counts are computed once per quarantine snapshot version and
+ * belongs to run X when that text's canonical id (SPEC §1, computed with
+ * ingest's kt_run_id_* functions) is X: a number in exponent or decimal
+ * form ("7.58229308099147e+18", how quarantine shows a DOUBLE id) is read
+ * as a double id, plain digits and any other text as written (trimmed).
+ * Rows whose id is null or not canonicalisable belong to no run. Counts are computed once per quarantine snapshot version and
  * cached (one scan of the run_uuid_text column), so a batch of runs reads
  * quarantine once. A lake without a quarantine table counts 0. One
  * counter per thread.

@@ -1,6 +1,7 @@
 /*
  * tests/unit/process_fixture.h — building `raw` tables directly with the
- * Delta API (the schema of docs/TABLES.md, as ingest writes it), and
+ * Delta API (created by ingest's own kt_ingest_open_tables), so tests control
+ * how readings are split into files and ordered, and
  * reading a table's rows back with the Parquet reader, for the process
  * tests. Header-only so each test binary stays one file.
  */
@@ -14,22 +15,19 @@
 #include "format/parquet/reader.h"
 #include "lake/delta/delta.h"
 #include "pipeline/channels.h"
+#include "pipeline/ingest_tables.h"
 #include "pipeline/run_readings.h"
 
-static const kt_delta_field pf_raw_fields[] = {
-    { "run_uuid", KT_DELTA_STRING, false },  { "time", KT_DELTA_TIMESTAMP, false },
-    { "robot_id", KT_DELTA_INTEGER, false }, { "sensor_type", KT_DELTA_STRING, false },
-    { "field", KT_DELTA_STRING, false },     { "value", KT_DELTA_DOUBLE, false },
-    { "source_file", KT_DELTA_STRING, false },
-};
-
+/* The raw table exactly as ingest creates it. */
 static inline kt_status pf_create_raw(const char *lake, kt_delta_table **t, kt_error *err)
 {
     kt_delta_options o = { .no_fsync = true };
-    static const char *const part[] = { "run_uuid" };
-    kt_status st = kt_delta_open_in_lake(lake, "raw", &o, t, err);
-    if (st == KT_OK) st = kt_delta_create(*t, pf_raw_fields, 7, part, 1, NULL, err);
-    return st;
+    kt_ingest_tables tables;
+    kt_status st = kt_ingest_open_tables(lake, &o, &tables, err);
+    if (st != KT_OK) return st;
+    kt_delta_close(tables.quarantine);
+    *t = tables.raw;
+    return KT_OK;
 }
 
 /* One commit adding readings r[0..n) of run as one file (robot_id written as given). */

@@ -472,6 +472,72 @@ TEST(a_mixed_run_stats_file_keeps_the_other_runs_row)
     tf_run_free(&run);
 }
 
+/* ---- quarantined rows -------------------------------------------------------- */
+
+/* Appends quarantine rows whose run_uuid_text are texts[] (NULL = null). */
+static kt_status put_quarantine(const char *dir, const char *const *texts, size_t n, kt_error *err)
+{
+    const kt_delta_field *f = kt_ingest_quarantine_fields();
+    kt_column cols[KT_QT_FIELDS];
+    for (int c = 0; c < KT_QT_FIELDS; c++) kt_column_init(&cols[c], kt_delta_type_column(f[c].type));
+    kt_status st = KT_OK;
+    for (size_t i = 0; st == KT_OK && i < n; i++)
+        for (int c = 0; st == KT_OK && c < KT_QT_FIELDS; c++) {
+            if (c == KT_QT_ROW_NUMBER || c == KT_QT_INGESTED_AT) st = kt_column_push_i64(&cols[c], (int64_t)i);
+            else if (c == KT_QT_RUN_UUID_TEXT && !texts[i]) st = kt_column_push_null(&cols[c]);
+            else if (c == KT_QT_RUN_UUID_TEXT) st = kt_column_push_bytes(&cols[c], texts[i], strlen(texts[i]));
+            else st = kt_column_push_bytes(&cols[c], "x", 1);
+        }
+    kt_delta_options o = { .no_fsync = true };
+    kt_delta_table *t = NULL;
+    kt_delta_txn *x = NULL;
+    if (st == KT_OK) st = kt_delta_open_in_lake(dir, "quarantine", &o, &t, err);
+    if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
+    if (st == KT_OK) st = kt_delta_txn_write(x, cols, KT_QT_FIELDS, n, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
+    kt_delta_txn_free(x);
+    kt_delta_close(t);
+    for (int c = 0; c < KT_QT_FIELDS; c++) kt_column_free(&cols[c]);
+    return st;
+}
+
+TEST(quarantined_rows_are_counted_by_canonical_run_id)
+{
+    kt_error err = { 0 };
+    tf_run run = { 0 };
+    CHECK(tf_clean_run(&run, 1.0, 10) == 0);
+    lake l;
+    CHECK_OK(lake_new(&l, "pquar", &err), &err);
+    const char *const runs[] = { "7582293080991470000", "r1", "1.5", "5" };
+    for (int i = 0; i < 4; i++) CHECK_OK(put_run(l.raw, runs[i], run.r, run.n, 1, 1, &err), &err);
+    /* a DOUBLE id as quarantine shows it, the same id as an integer, a string
+     * id with blanks, a string id that looks like a number, a small double
+     * id in decimal form, a null id, an id of no run in raw */
+    const char *const texts[] = { "7.58229308099147e+18", "7582293080991470000", " r1 ", "r1", "1.5",
+                                  "5", "5e0", NULL, "other" };
+    CHECK_OK(put_quarantine(l.dir, texts, 9, &err), &err);
+    kt_transform_config cfg;
+    kt_transform_config_default(&cfg);
+    kt_process_options o = test_opts();
+    kt_process_ctx *ctx;
+    CHECK_OK(kt_process_ctx_new(l.dir, &o, &ctx, &err), &err);
+    const int64_t want[] = { 2, 2, 1, 2 };
+    kt_process_result res;
+    for (int i = 0; i < 4; i++) {
+        CHECK_OK(kt_process_run(ctx, runs[i], &cfg, &res, &err), &err);
+        CHECK_MSG(res.stats.quarantined_rows == want[i], "run %s: %lld quarantined, want %lld", runs[i],
+                  (long long)res.stats.quarantined_rows, (long long)want[i]);
+    }
+    /* a later quarantine commit is seen (the cache follows the table version) */
+    const char *const more[] = { "r1" };
+    CHECK_OK(put_quarantine(l.dir, more, 1, &err), &err);
+    CHECK_OK(kt_process_run(ctx, "r1", &cfg, &res, &err), &err);
+    CHECK_EQ_INT(res.stats.quarantined_rows, 3);
+    kt_process_ctx_free(ctx);
+    lake_free(&l);
+    tf_run_free(&run);
+}
+
 /* ---- concurrency ------------------------------------------------------------ */
 
 typedef struct worker {
@@ -602,6 +668,7 @@ TEST_MAIN_BEGIN("process")
     RUN(ctx, reprocessing_rewrites_identical_rows_with_a_new_sequence);
     RUN(ctx, currency_follows_input_config_and_unfinished_processing);
     RUN(ctx, a_mixed_run_stats_file_keeps_the_other_runs_row);
+    RUN(ctx, quarantined_rows_are_counted_by_canonical_run_id);
     RUN(ctx, concurrent_workers_commit_different_and_same_runs);
     RUN(ctx, a_damaged_raw_file_is_named_and_nothing_is_written);
     RUN(ctx, memory_per_run_is_at_most_three_times_the_readings);
