@@ -340,9 +340,9 @@ kt_status kt_process_run(kt_process_ctx *ctx, const char *run_uuid, const kt_tra
                          kt_process_result *res, kt_error *err)
 {
     memset(res, 0, sizeof *res);
+    snprintf(res->run_uuid, sizeof res->run_uuid, "%s", run_uuid ? run_uuid : "");
     KT_TRY(check_run_id(run_uuid, err));
     KT_TRY(kt_transform_config_validate(cfg, err));
-    snprintf(res->run_uuid, sizeof res->run_uuid, "%s", run_uuid);
     kt_status st = KT_OK;
     for (int a = 1; a <= ctx->opts.max_attempts; a++) {
         res->attempts = a;

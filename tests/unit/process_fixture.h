@@ -89,6 +89,10 @@ static inline kt_status pf_read_file(const char *path, pf_rows *out, kt_error *e
     kt_status st = kt_pq_open(path, &rd, err);
     if (st != KT_OK) return st;
     int n = kt_pq_num_columns(rd);
+    if (n <= 0) {
+        kt_pq_close(rd);
+        return kt_fail(err, KT_ERR_FORMAT, "%s: no columns", path);
+    }
     if (!out->cols) {
         out->ncols = n;
         out->cols = calloc((size_t)n, sizeof *out->cols);
