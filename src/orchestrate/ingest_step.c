@@ -213,87 +213,6 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
     return s;
 }
 
-/* A contiguous slice of the candidates, committed together. */
-typedef struct batch {
-    size_t start, n;
-    kt_ingest_step_result res;
-} batch;
-
-static bool read_needed(const candidate *c)
-{
-    return c->verdict != KT_FILE_ALREADY && c->verdict != KT_FILE_COPY;
-}
-
-/* Cuts the candidates into batches of at most max_files files and max_bytes
- * of files to read (a larger file goes alone). Returns the number of batches. */
-static size_t cut_batches(const candidate *cands, size_t ncands, size_t max_files, int64_t max_bytes, batch *out)
-{
-    size_t nb = 0;
-    for (size_t start = 0; start < ncands;) {
-        size_t end = start;
-        int64_t bytes = 0;
-        while (end < ncands && end - start < max_files && (end == start || bytes + cands[end].src->size <= max_bytes)) {
-            if (read_needed(&cands[end])) bytes += cands[end].src->size;
-            end++;
-        }
-        out[nb] = (batch){ .start = start, .n = end - start };
-        out[nb].res.raw_version = -1;
-        nb++;
-        start = end;
-    }
-    return nb;
-}
-
-static void merge(kt_ingest_step_result *into, const kt_ingest_step_result *b)
-{
-    into->ingested += b->ingested;
-    into->already += b->already;
-    into->failed += b->failed;
-    into->batches += b->batches;
-    into->rows += b->rows;
-    into->accepted += b->accepted;
-    into->quarantined += b->quarantined;
-    into->duplicates += b->duplicates;
-    if (b->raw_version > into->raw_version) into->raw_version = b->raw_version;
-    into->runs_touched += b->runs_touched;
-}
-
-typedef struct batch_job {
-    const char *lake;
-    kt_state *st;
-    const kt_ingest_step_options *o;
-    const candidate *cands;
-    batch *batches;
-} batch_job;
-
-static kt_status batch_task(void *worker_ctx, void *shared, size_t i, kt_error *err)
-{
-    (void)worker_ctx;
-    batch_job *j = shared;
-    batch *b = &j->batches[i];
-    return run_batch(j->lake, j->st, j->o, j->cands + b->start, b->n, &b->res, err);
-}
-
-/* Every batch on the pool; the first failure is returned after all ran. */
-static kt_status run_parallel(batch_job *job, size_t nb, kt_ingest_step_result *res, kt_error *err)
-{
-    kt_task_result *results = calloc(nb, sizeof *results);
-    if (!results) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
-    kt_status s = kt_pool_run(job->o->pool, nb, batch_task, job, NULL, results, NULL, err);
-    if (s == KT_ERR_INTERRUPTED) s = KT_OK;
-    for (size_t i = 0; s == KT_OK && i < nb; i++) {
-        if (!results[i].ran) res->interrupted += job->batches[i].n;
-        else merge(res, &job->batches[i].res);
-    }
-    for (size_t i = 0; s == KT_OK && i < nb; i++)
-        if (results[i].ran && results[i].status != KT_OK) {
-            s = results[i].status;
-            *err = results[i].error;
-        }
-    free(results);
-    return s;
-}
-
 kt_status kt_ingest_step(const char *lake, kt_state *st, const kt_ingest_step_options *o, kt_ingest_step_result *res,
                          kt_error *err)
 {
@@ -303,10 +222,7 @@ kt_status kt_ingest_step(const char *lake, kt_state *st, const kt_ingest_step_op
     KT_TRY(kt_ingest_discover(o->source_dir, &list, err));
     res->discovered = list.n;
     candidate *cands = calloc(list.n ? list.n : 1, sizeof *cands);
-    batch *batches = calloc(list.n ? list.n : 1, sizeof *batches);
-    if (!cands || !batches) {
-        free(cands);
-        free(batches);
+    if (!cands) {
         kt_source_list_free(&list);
         return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
     }
@@ -314,25 +230,14 @@ kt_status kt_ingest_step(const char *lake, kt_state *st, const kt_ingest_step_op
     kt_status s = triage(st, o, &list, cands, &ncands, res, err);
     size_t max_files = o->batch_files ? o->batch_files : 256;
     int64_t max_bytes = o->batch_bytes ? o->batch_bytes : (int64_t)2 << 30;
-    size_t workers = o->pool ? kt_pool_threads(o->pool) : 1;
-    if (workers > 1) { /* at least one batch per worker */
-        int64_t to_read = 0;
-        for (size_t i = 0; i < ncands; i++)
-            if (read_needed(&cands[i])) to_read += cands[i].src->size;
-        int64_t share = (to_read + (int64_t)workers - 1) / (int64_t)workers;
-        if (share < max_bytes) max_bytes = share > 0 ? share : 1;
+    for (size_t start = 0; s == KT_OK && start < ncands;) {
+        size_t end = start;
+        int64_t bytes = 0;
+        while (end < ncands && end - start < max_files && (end == start || bytes + cands[end].src->size <= max_bytes))
+            bytes += cands[end++].src->size;
+        s = run_batch(lake, st, o, cands + start, end - start, res, err);
+        start = end;
     }
-    size_t nb = s == KT_OK ? cut_batches(cands, ncands, max_files, max_bytes, batches) : 0;
-    if (s == KT_OK && workers > 1 && nb > 1) {
-        batch_job job = { .lake = lake, .st = st, .o = o, .cands = cands, .batches = batches };
-        s = run_parallel(&job, nb, res, err);
-    } else {
-        for (size_t b = 0; s == KT_OK && b < nb; b++) {
-            s = run_batch(lake, st, o, cands + batches[b].start, batches[b].n, &batches[b].res, err);
-            if (s == KT_OK) merge(res, &batches[b].res);
-        }
-    }
-    free(batches);
     free(cands);
     kt_source_list_free(&list);
     return s;

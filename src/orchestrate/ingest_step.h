@@ -33,7 +33,6 @@
 
 #include "core/error.h"
 #include "orchestrate/state.h"
-#include "orchestrate/worker_pool.h"
 #include "pipeline/ingest.h"
 
 typedef struct kt_ingest_step_file {
@@ -51,13 +50,6 @@ typedef struct kt_ingest_step_options {
     bool retry_failed;
     bool rehash;
     int64_t pipeline_run_id;        /* task rows reference it; 0 = none recorded */
-    /* With a pool of N > 1 threads, the files are cut into at least N
-     * batches (by bytes to read) that run concurrently, each its own pair
-     * of commits (appends of distinct marks never conflict; a copy racing
-     * in two batches is settled by the marks' conflict and retry). The
-     * hooks (on_file here and ingest.on_file) are then called from the
-     * pool's threads. NULL: batches run one after another. */
-    kt_pool *pool;
     void (*on_file)(void *ctx, const kt_ingest_step_file *f);
     void *ctx;
 } kt_ingest_step_options;
@@ -75,7 +67,6 @@ typedef struct kt_ingest_step_result {
     int64_t rows, accepted, quarantined, duplicates;
     int64_t raw_version;    /* newest raw version committed, -1 none */
     size_t runs_touched;    /* distinct runs that got raw rows (summed over batches) */
-    size_t interrupted;     /* files of batches the pool's cancellation never started */
 } kt_ingest_step_result;
 
 kt_status kt_ingest_step(const char *lake, kt_state *st, const kt_ingest_step_options *o, kt_ingest_step_result *res,

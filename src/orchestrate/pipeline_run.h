@@ -60,7 +60,7 @@ typedef struct kt_pipeline_outcome {
     int64_t pipeline_run_id;
     kt_pipeline_status status;   /* OK, PARTIAL, INTERRUPTED (FAILED with an error return) */
     kt_run_counts counts;
-    size_t files_discovered, files_already, files_changed, files_still_failed, files_interrupted;
+    size_t files_discovered, files_already, files_changed, files_still_failed;
     size_t runs_in_raw, runs_planned, runs_reconciled, runs_interrupted;
     bool up_to_date;             /* nothing ingested, processed, failed or changed */
     double seconds;
