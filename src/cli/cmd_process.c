@@ -5,7 +5,9 @@
  * with its own processing context). A failing run does not stop the others;
  * the exit code is 1 if any failed. Orchestrated, incremental processing is
  * `kinetl run`; this command processes what it is told to, even if current,
- * unless --skip-current.
+ * unless --skip-current. The base config is the lake's process.conf; like
+ * every writer it takes the lake lock, and it records the pipeline run, its
+ * tasks and each run's state in state.db (docs/ORCHESTRATE.md).
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -16,6 +18,11 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "core/clock.h"
+#include "orchestrate/lake_config.h"
+#include "orchestrate/lake_lock.h"
+#include "orchestrate/process_step.h"
+#include "orchestrate/state.h"
 #include "pipeline/process_run.h"
 
 static void usage(FILE *out)
@@ -80,9 +87,9 @@ static int parse_jobs(const char *text, int *jobs)
     return KT_EXIT_OK;
 }
 
+/* o->cfg holds the base config; flags adjust it. */
 static int parse(int argc, char **argv, options *o)
 {
-    kt_transform_config_default(&o->cfg);
     o->jobs = 1;
     o->runs = calloc((size_t)argc, sizeof *o->runs);
     if (!o->runs) return KT_EXIT_ERROR;
@@ -181,12 +188,21 @@ typedef struct shared {
     size_t nruns;
     atomic_size_t next;
     pthread_mutex_t out;   /* one run's lines stay together */
-    size_t processed, skipped, failed;
+    size_t processed, skipped, failed, unrecorded;
+    kt_state *state;       /* every attempt is recorded here */
+    int64_t pipeline_run_id;
 } shared;
 
-static void report(shared *s, const kt_process_result *r, kt_status st, const kt_error *err)
+static void report(shared *s, const kt_process_result *r, kt_status st, const kt_error *err, int64_t started_us)
 {
+    kt_error serr;
+    bool recorded = r->skipped ||
+                    kt_process_record(s->state, s->pipeline_run_id, r->run_uuid, st, err->msg, r, started_us, &serr) == KT_OK;
     pthread_mutex_lock(&s->out);
+    if (!recorded) {
+        s->unrecorded++;
+        fprintf(stderr, "kinetl process: run %s: %s\n", r->run_uuid, serr.msg);
+    }
     if (st != KT_OK) {
         s->failed++;
         fprintf(stderr, "kinetl process: %s\n", err->msg);
@@ -210,16 +226,20 @@ static void *worker(void *arg)
         kt_process_result r;
         memset(&r, 0, sizeof r);
         snprintf(r.run_uuid, sizeof r.run_uuid, "%s", s->runs[i]);
+        int64_t started = kt_clock_wall_us();
         kt_status rs = st == KT_OK ? kt_process_run(ctx, s->runs[i], &s->o->cfg, &r, &err) : st;
-        report(s, &r, rs, &err);
+        snprintf(r.run_uuid, sizeof r.run_uuid, "%s", s->runs[i]);
+        report(s, &r, rs, &err, started);
     }
     kt_process_ctx_free(ctx);
     return NULL;
 }
 
-static int run_all(const char *lake, const options *o, const char *const *runs, size_t nruns)
+static int run_all(const char *lake, const options *o, const char *const *runs, size_t nruns, kt_state *state,
+                   int64_t pipeline_run_id, kt_run_counts *counts)
 {
-    shared s = { .lake = lake, .o = o, .runs = runs, .nruns = nruns };
+    shared s = { .lake = lake, .o = o, .runs = runs, .nruns = nruns, .state = state,
+                 .pipeline_run_id = pipeline_run_id };
     atomic_init(&s.next, 0);
     pthread_mutex_init(&s.out, NULL);
     int jobs = o->jobs < (int)nruns ? o->jobs : (int)nruns;
@@ -232,19 +252,41 @@ static int run_all(const char *lake, const options *o, const char *const *runs, 
     pthread_mutex_destroy(&s.out);
     fprintf(stderr, "kinetl process: %zu processed, %zu skipped, %zu failed\n", s.processed, s.skipped,
             s.failed);
-    return s.failed ? KT_EXIT_ERROR : KT_EXIT_OK;
+    counts->runs_processed = (int64_t)s.processed;
+    counts->runs_failed = (int64_t)s.failed;
+    return s.failed || s.unrecorded ? KT_EXIT_ERROR : KT_EXIT_OK;
 }
 
 int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv)
 {
     options o;
     memset(&o, 0, sizeof o);
+    kt_error err = { 0 };
+    kt_status cs = kt_lake_process_config(g->lake, &o.cfg, NULL, &err);
     int rc = parse(argc, argv, &o);
     if (rc != KT_EXIT_OK) {
         free(o.runs);
         return rc < 0 ? KT_EXIT_OK : rc;
     }
-    kt_error err = { 0 };
+    if (cs != KT_OK) {
+        fprintf(stderr, "kinetl process: %s\n", err.msg);
+        free(o.runs);
+        return KT_EXIT_ERROR;
+    }
+    kt_lake_lock *lock = NULL;
+    kt_state *state = NULL;
+    int64_t run_id = 0;
+    kt_status ls = kt_lake_lock_acquire(g->lake, "process", &lock, NULL, &err);
+    if (ls == KT_OK) ls = kt_state_open(g->lake, KT_STATE_CREATE, &state, &err);
+    if (ls == KT_OK) ls = kt_state_pipeline_close_abandoned(state, 0, NULL, &err);
+    if (ls == KT_OK) ls = kt_state_pipeline_start(state, "process", 0, &run_id, &err);
+    if (ls != KT_OK) {
+        fprintf(stderr, "kinetl process: %s\n", err.msg);
+        kt_state_close(state);
+        kt_lake_lock_release(lock);
+        free(o.runs);
+        return KT_EXIT_ERROR;
+    }
     kt_process_options po = { .skip_current = o.skip_current };
     kt_process_ctx *ctx = NULL;
     char **all = NULL;
@@ -253,12 +295,22 @@ int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv)
     kt_status st = kt_process_ctx_new(g->lake, &po, &ctx, &err);
     if (st == KT_OK && o.all) st = kt_process_list_runs(ctx, &all, &nall, &err);
     kt_process_ctx_free(ctx);
+    kt_run_counts counts = { 0 };
     if (st != KT_OK) {
         fprintf(stderr, "kinetl process: %s\n", err.msg);
-        free(o.runs);
-        return KT_EXIT_ERROR;
+        rc = KT_EXIT_ERROR;
+    } else {
+        rc = o.all ? run_all(g->lake, &o, (const char *const *)all, nall, state, run_id, &counts)
+                   : run_all(g->lake, &o, o.runs, o.nruns, state, run_id, &counts);
     }
-    rc = o.all ? run_all(g->lake, &o, (const char *const *)all, nall) : run_all(g->lake, &o, o.runs, o.nruns);
+    kt_error ferr;
+    kt_pipeline_status ps = st != KT_OK ? KT_PIPELINE_FAILED : counts.runs_failed ? KT_PIPELINE_PARTIAL : KT_PIPELINE_OK;
+    char problem[64];
+    snprintf(problem, sizeof problem, "%lld run(s) failed", (long long)counts.runs_failed);
+    kt_state_pipeline_finish(state, run_id, ps, &counts, 0,
+                             st != KT_OK ? err.msg : counts.runs_failed ? problem : NULL, &ferr);
+    kt_state_close(state);
+    kt_lake_lock_release(lock);
     kt_process_free_runs(all, nall);
     free(o.runs);
     return rc;

@@ -6,8 +6,8 @@
  * state.db, takes no lock. --json prints one JSON object (not JSON Lines:
  * status is one document, not a table).
  *
- * Staleness is judged against the default processing config until the
- * lake records its own (docs/ORCHESTRATE.md).
+ * Staleness is judged against the lake's processing config
+ * (<lake>/_kinetl/process.conf, else the defaults), as `kinetl run` does.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -20,6 +20,7 @@
 #include "orchestrate/lake_lock.h"
 #include "orchestrate/state.h"
 #include "orchestrate/summary.h"
+#include "orchestrate/lake_config.h"
 #include "pipeline/transform_config.h"
 
 #define RECENT_PIPELINE_RUNS 10
@@ -61,7 +62,7 @@ static void usage(FILE *out)
 static kt_status split_runs(kt_state *st, status_report *r, kt_arena *arena, kt_error *err)
 {
     kt_transform_config cfg;
-    kt_transform_config_default(&cfg);
+    KT_TRY(kt_lake_process_config(r->lake, &cfg, NULL, err));
     char config_hash[17];
     kt_transform_config_hash_hex(&cfg, config_hash);
     kt_dirty_run *dirty;

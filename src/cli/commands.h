@@ -30,6 +30,8 @@ int kt_cmd_ingest(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_tables(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_history(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_vacuum(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_run(const kt_cli_globals *g, int argc, char **argv);
+int kt_cmd_watch(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_status(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv);
 int kt_cmd_cat(const kt_cli_globals *g, int argc, char **argv);

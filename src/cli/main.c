@@ -14,6 +14,8 @@ static const kt_command commands[] = {
     { "gen", "generate realistic source data and its ground truth", kt_cmd_gen },
     { "parquet", "inspect any Parquet file: schema, meta, cat", kt_cmd_parquet },
     { "ingest", "ingest new source files into raw and quarantine, exactly once", kt_cmd_ingest },
+    { "run", "ingest new files and process the dirty runs in parallel", kt_cmd_run },
+    { "watch", "run the pipeline every interval until Ctrl-C", kt_cmd_watch },
     { "tables", "list the lake's Delta tables", kt_cmd_tables },
     { "history", "show a table's commits, newest first", kt_cmd_history },
     { "vacuum", "delete files no snapshot within the retention needs", kt_cmd_vacuum },

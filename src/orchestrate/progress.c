@@ -157,6 +157,15 @@ void kt_progress_run_done(kt_progress *p, bool ok)
     pthread_mutex_unlock(&p->mu);
 }
 
+void kt_progress_item_skipped(kt_progress *p)
+{
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    p->done++;
+    maybe_draw(p, p->done == p->total);
+    pthread_mutex_unlock(&p->mu);
+}
+
 void kt_progress_finish(kt_progress *p)
 {
     if (!p) return;

@@ -42,6 +42,9 @@ void kt_progress_phase(kt_progress *p, kt_phase phase, int64_t total);
 void kt_progress_file_done(kt_progress *p, bool ok, int64_t readings_accepted,
                            int64_t readings_quarantined);
 void kt_progress_run_done(kt_progress *p, bool ok);
+/* An item of the phase needed no work (a file already ingested, a run found
+ * current): it advances the bar without counting as ingested or processed. */
+void kt_progress_item_skipped(kt_progress *p);
 /* Erases the bar (before printing the summary); counting goes on. */
 void kt_progress_finish(kt_progress *p);
 
