@@ -80,14 +80,21 @@ function marksOnce(lake, nfiles) {
   return null;
 }
 
-// the reference: one uninterrupted ingest, timed
+// the reference: an uninterrupted ingest. Kill delays are drawn from the
+// fastest of three timed runs: one run timed under a passing load spike
+// would put most kills after the ingest had already finished.
 const refLake = path.join(tmp, 'ref');
-const t0 = process.hrtime.bigint();
-const ref = spawnSync(kinetl, args(refLake), { env, encoding: 'utf8' });
-const fullMs = Number(process.hrtime.bigint() - t0) / 1e6;
-if (ref.status !== 0) {
-  fail('reference_ingest', `exit ${ref.status}: ${ref.stderr}`);
-  process.exit(1);
+let fullMs = Infinity;
+for (let i = 0; i < 3; i++) {
+  const lake = i === 0 ? refLake : path.join(tmp, `timing-${i}`);
+  const t0 = process.hrtime.bigint();
+  const ref = spawnSync(kinetl, args(lake), { env, encoding: 'utf8' });
+  fullMs = Math.min(fullMs, Number(process.hrtime.bigint() - t0) / 1e6);
+  if (ref.status !== 0) {
+    fail('reference_ingest', `exit ${ref.status}: ${ref.stderr}`);
+    process.exit(1);
+  }
+  if (i > 0) fs.rmSync(lake, { recursive: true, force: true });
 }
 const want = await perFile(refLake);
 const nfiles = 8;
