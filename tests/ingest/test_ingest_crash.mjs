@@ -11,20 +11,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { kinetlBin as kinetl, makeReporter } from '../lib/oracles.mjs';
 import { openOracle, replay } from './lake_oracle.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const kinetl = path.resolve(root, process.env.KINETL || 'build/kinetl');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetl-crash-'));
 const src = path.join(tmp, 'src');
 const TRIALS = Number(process.env.KINETL_CRASH_TRIALS || 60);
 const env = { ...process.env, KINETL_UNSAFE_NO_FSYNC: '1' };
 const args = (lake) => ['--lake', lake, 'ingest', '--source', src, '--batch-files', '3', '--quiet'];
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
+const { pass, fail, exitCode } = makeReporter();
 
 // seeded PRNG so a failure can be replayed with the same KINETL_CRASH_SEED
 let seed = Number(process.env.KINETL_CRASH_SEED || 20221123) >>> 0;
@@ -135,4 +130,4 @@ if (killedMidway < TRIALS / 3) fail('kills_land_mid_run', `only ${killedMidway} 
 else pass('kills_land_mid_run');
 
 fs.rmSync(tmp, { recursive: true, force: true });
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());
