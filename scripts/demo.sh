@@ -34,70 +34,20 @@ rc=0
 
 step "run_stats (a few of its columns)"
 cols=run_uuid,start_time,runtime_s,distance_1_mm,distance_2_mm,coverage_1,coverage_2,spikes_removed,quarantined_rows,status
-if "$K" cat --help >/dev/null 2>&1; then
-  "$K" --lake "$lake" cat run_stats --columns "$cols" --format table
-else
-  # Without `kinetl cat`: the active files of the table (adds minus removes
-  # along its Delta log), each printed with `kinetl parquet cat`.
-  log="$lake/run_stats/_delta_log"
-  active=$(cat "$log"/*.json | grep -oE '"(add|remove)":\{"path":"[^"]*"' |
-           awk -F'"' '{ if ($2 == "add") live[$6] = 1; else delete live[$6] } END { for (p in live) print p }' | sort)
-  header=1
-  for f in $active; do
-    "$K" parquet cat "$lake/run_stats/$f" --columns "$cols" --format csv | { if [ $header = 1 ]; then cat; else tail -n +2; fi; }
-    header=0
-  done | column -t -s, 2>/dev/null || true
-fi
+"$K" --lake "$lake" cat run_stats --columns "$cols" --format table
 
 step "next commands"
-one_raw_file=$(find "$lake/raw" -name '*.parquet' | sort | head -1)
+# sed, not head: head exits early and sort's SIGPIPE would end the script under pipefail
+one_raw_file=$(find "$lake/raw" -name '*.parquet' | sort | sed -n 1p)
 {
   echo "$K --lake $lake status|files, runs up to date / stale / failed, recent pipeline runs"
   echo "$K --lake $lake tables|the Delta tables: versions, files, rows"
-  if "$K" cat --help >/dev/null 2>&1; then
-    echo "$K --lake $lake cat features --run 12405186538561671000 --limit 5|rows of a table, also --format csv, json, parquet"
-  fi
+  echo "$K --lake $lake cat features --run 12405186538561671000 --limit 5|rows of a table, also --format csv, json, parquet"
   echo "$K --lake $lake history run_stats|commits of a table, newest first"
   echo "$K --lake $lake run --source $source_dir|again: up to date, no commit anywhere"
   echo "$K --lake $lake watch --source $source_dir --interval 10s|keep ingesting new deliveries (Ctrl-C stops)"
-  if "$K" sql-views --help >/dev/null 2>&1; then
-    echo "$K --lake $lake sql-views|DuckDB views over the current snapshot"
-  fi
+  echo "$K --lake $lake sql-views|DuckDB views over the current snapshot"
   echo "$K parquet schema $one_raw_file|any Parquet file"
 } | awk -F'|' '{ printf "  %-72s # %s\n", $1, $2 }'
-echo "The tables are plain Delta Lake: DuckDB, Spark, Polars and pandas read them too."
-exit "$rc"
-
-step "run_stats (a few of its columns)"
-cols=run_uuid,start_time,runtime_s,distance_1_mm,distance_2_mm,coverage_1,coverage_2,spikes_removed,quarantined_rows,status
-if "$K" cat --help >/dev/null 2>&1; then
-  "$K" --lake "$lake" cat run_stats --columns "$cols" --format table
-else
-  # Without `kinetl cat`: the active files of the table (adds minus removes
-  # along its Delta log), each printed with `kinetl parquet cat`.
-  log="$lake/run_stats/_delta_log"
-  active=$(cat "$log"/*.json | grep -oE '"(add|remove)":\{"path":"[^"]*"' |
-           awk -F'"' '{ if ($2 == "add") live[$6] = 1; else delete live[$6] } END { for (p in live) print p }' | sort)
-  header=1
-  for f in $active; do
-    "$K" parquet cat "$lake/run_stats/$f" --columns "$cols" --format csv | { if [ $header = 1 ]; then cat; else tail -n +2; fi; }
-    header=0
-  done | column -t -s, 2>/dev/null || true
-fi
-
-step "next commands"
-one_raw_file=$(find "$lake/raw" -name '*.parquet' | sort | head -1)
-cat <<EOF
-  $K --lake $lake status                 # files, runs up to date / stale / failed, recent pipeline runs
-  $K --lake $lake tables                 # the Delta tables: versions, files, rows
-  $K --lake $lake history run_stats      # commits of a table, newest first
-  $K --lake $lake run --source $source_dir   # again: "up to date", no commit anywhere
-  $K --lake $lake watch --source $source_dir --interval 10s   # keep ingesting new deliveries (Ctrl-C stops)
-  $K parquet schema $one_raw_file   # any Parquet file
-  $K --lake $lake status --json          # the same for programs
-The tables are plain Delta Lake: DuckDB (delta_scan('$lake/run_stats')), Spark, Polars and pandas read them.
-EOF
-if "$K" cat --help >/dev/null 2>&1; then
-  echo "  $K --lake $lake cat features --run 12405186538561671000 --limit 5"
-fi
+echo "The tables are plain Delta Lake: DuckDB, Spark, Polars and pandas read them too (docs/ACCESS.md)."
 exit "$rc"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/iso_time.h"
 #include "cli/lake_read.h"
@@ -116,12 +117,6 @@ static kt_args_result resolve_columns(const kt_args_spec *spec, const kt_delta_s
     }
 }
 
-static int fail(const char *msg)
-{
-    fprintf(stderr, "kinetl cat: %s\n", msg);
-    return KT_EXIT_ERROR;
-}
-
 /* A partitioned table knows its runs without reading data: name those asked for that it lacks. */
 static void warn_missing_runs(const kt_delta_snapshot *s, const char *table, const kt_opt_list *runs)
 {
@@ -154,14 +149,14 @@ static int cat_table(const kt_cli_globals *g, const kt_args_spec *spec, const ca
     kt_status st = kt_lake_open_table(g->lake, table, &t, &err);
     if (st == KT_OK) st = kt_lake_load_snapshot(t, at, &snap, &err);
     if (st != KT_OK) {
-        rc = fail(err.msg);
+        rc = kt_cli_fail("cat", err.msg);
         goto done;
     }
     size_t nfields = kt_delta_snapshot_num_fields(snap), ncols = 0;
     idx = calloc(nfields ? nfields : 1, sizeof *idx);
     sc = calloc(nfields ? nfields : 1, sizeof *sc);
     if (!idx || !sc) {
-        rc = fail("out of memory");
+        rc = kt_cli_fail("cat", "out of memory");
         goto done;
     }
     if (a->columns) {
@@ -190,7 +185,7 @@ static int cat_table(const kt_cli_globals *g, const kt_args_spec *spec, const ca
     int64_t rows = 0;
     if (st == KT_OK) st = kt_scan_copy(scan, sink, a->limit, &rows, &err);
     if (st == KT_OK) st = kt_sink_close(sink, &err);
-    if (st != KT_OK) rc = st == KT_ERR_USAGE ? KT_EXIT_USAGE : fail(err.msg);
+    if (st != KT_OK) rc = st == KT_ERR_USAGE ? KT_EXIT_USAGE : kt_cli_fail("cat", err.msg);
     if (st == KT_ERR_USAGE) fprintf(stderr, "kinetl cat: %s\n", err.msg);
 done:
     kt_sink_free(sink);
@@ -205,7 +200,7 @@ done:
 int kt_cmd_cat(const kt_cli_globals *g, int argc, char **argv)
 {
     const char **run_items = calloc((size_t)argc + 1, sizeof *run_items);
-    if (!run_items) return fail("out of memory");
+    if (!run_items) return kt_cli_fail("cat", "out of memory");
     cat_args a = { .runs = { run_items, 0, (size_t)argc }, .limit = -1, .version = -1, .format = -1,
                    .codec = -1 };
     const kt_opt opts[] = {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/lake_read.h"
 
@@ -34,12 +35,6 @@ static const char DESCRIPTION[] =
     "snapshot. Existing files of the same name are replaced. A run id with\n"
     "characters other than A-Z a-z 0-9 . _ - is %XX-escaped in the directory name.\n"
     "Exit: 0 ok, 1 unknown run or table, unreadable data, unwritable DIR; 2 usage.";
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "kinetl export: %s\n", msg);
-    return KT_EXIT_ERROR;
-}
 
 /* DIR/<escaped run> */
 static void run_dir(const char *out, const char *run, char *dir, size_t cap)
@@ -112,7 +107,7 @@ static int export_run(const kt_cli_globals *g, const char *out, const char *run,
         if (!existed) rmdir(dir);
         st = kt_fail(&err, KT_ERR_NOT_FOUND, "no run %s in aligned, features or run_stats of lake %s", run, g->lake);
     }
-    if (st != KT_OK) return fail(err.msg);
+    if (st != KT_OK) return kt_cli_fail("export", err.msg);
     for (size_t i = 0; i < NTABLES; i++) printf("%s\t%" PRId64 " rows\n", paths[i], rows[i]);
     return KT_EXIT_OK;
 }
@@ -120,7 +115,7 @@ static int export_run(const kt_cli_globals *g, const char *out, const char *run,
 int kt_cmd_export(const kt_cli_globals *g, int argc, char **argv)
 {
     const char **items = calloc((size_t)argc + 1, sizeof *items);
-    if (!items) return fail("out of memory");
+    if (!items) return kt_cli_fail("export", "out of memory");
     kt_opt_list runs = { items, 0, (size_t)argc };
     const char *out = NULL;
     int format = 0;
@@ -140,7 +135,7 @@ int kt_cmd_export(const kt_cli_globals *g, int argc, char **argv)
     else if (!out) rc = kt_args_exit_code(kt_args_usage_error(&spec, "missing --out DIR"));
     else {
         kt_error err = { 0 };
-        if (make_dir(out, &err) != KT_OK) rc = fail(err.msg);
+        if (make_dir(out, &err) != KT_OK) rc = kt_cli_fail("export", err.msg);
         /* every run is tried: one unknown run does not hold back the others */
         for (size_t i = 0; i < runs.count && make_dir(out, &err) == KT_OK; i++)
             if (export_run(g, out, runs.items[i], format) != KT_EXIT_OK) rc = KT_EXIT_ERROR;

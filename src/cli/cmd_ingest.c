@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "orchestrate/ingest_step.h"
 #include "orchestrate/lake_dir.h"
@@ -51,17 +52,9 @@ typedef struct ingest_args {
     int nlimits;
 } ingest_args;
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "kinetl ingest: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see kinetl ingest --help)\n");
-    return KT_EXIT_USAGE;
-}
-
 static int add_limit(ingest_args *a, const char *key, const char *value)
 {
-    if (a->nlimits == 64) return usage_error("too many limit options%s", "");
+    if (a->nlimits == 64) return kt_cli_usage_error("ingest", "too many limit options%s", "");
     a->keys[a->nlimits] = key;
     a->values[a->nlimits] = value;
     a->nlimits++;
@@ -72,8 +65,8 @@ static int add_limit(ingest_args *a, const char *key, const char *value)
 static int add_field_limit(ingest_args *a, const char *spec)
 {
     const char *eq = strchr(spec, '=');
-    if (!eq || eq == spec || (size_t)(eq - spec) > 8) return usage_error("--limit wants FIELD=MIN:MAX, got '%s'", spec);
-    if (a->nlimits == 64) return usage_error("too many limit options%s", "");
+    if (!eq || eq == spec || (size_t)(eq - spec) > 8) return kt_cli_usage_error("ingest", "--limit wants FIELD=MIN:MAX, got '%s'", spec);
+    if (a->nlimits == 64) return kt_cli_usage_error("ingest", "too many limit options%s", "");
     snprintf(a->owned[a->nlimits], sizeof a->owned[0], "limit_%.*s", (int)(eq - spec), spec);
     return add_limit(a, a->owned[a->nlimits], eq + 1);
 }
@@ -86,7 +79,7 @@ static int parse_args(int argc, char **argv, ingest_args *a)
         bool takes = !strcmp(arg, "--source") || !strcmp(arg, "--config") || !strcmp(arg, "--position-limit") ||
                      !strcmp(arg, "--force-limit") || !strcmp(arg, "--limit") || !strcmp(arg, "--batch-files") ||
                      !strcmp(arg, "-j") || !strcmp(arg, "--threads");
-        if (takes && !next) return usage_error("%s needs a value", arg);
+        if (takes && !next) return kt_cli_usage_error("ingest", "%s needs a value", arg);
         int rc = KT_EXIT_OK;
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             usage(stdout);
@@ -104,12 +97,12 @@ static int parse_args(int argc, char **argv, ingest_args *a)
         } else if (!strcmp(arg, "--batch-files")) {
             char *end;
             long long n = strtoll(next, &end, 10);
-            if (*end || n < 1 || n > 1000000) return usage_error("--batch-files wants 1..1000000, got '%s'", next);
+            if (*end || n < 1 || n > 1000000) return kt_cli_usage_error("ingest", "--batch-files wants 1..1000000, got '%s'", next);
             a->step.batch_files = (size_t)n;
         } else if (!strcmp(arg, "-j") || !strcmp(arg, "--threads")) {
             char *end;
             long n = strtol(next, &end, 10);
-            if (*end || n < 1 || n > 256) return usage_error("-j wants 1..256, got '%s'", next);
+            if (*end || n < 1 || n > 256) return kt_cli_usage_error("ingest", "-j wants 1..256, got '%s'", next);
             a->step.ingest.threads = (int)n;
         } else if (!strcmp(arg, "--retry-failed")) {
             a->step.retry_failed = true;
@@ -120,12 +113,12 @@ static int parse_args(int argc, char **argv, ingest_args *a)
         } else if (!strcmp(arg, "--quiet")) {
             a->quiet = true;
         } else {
-            return usage_error("unknown option '%s'", arg);
+            return kt_cli_usage_error("ingest", "unknown option '%s'", arg);
         }
         if (rc != KT_EXIT_OK) return rc;
         if (takes) i++;
     }
-    if (!a->source) return usage_error("--source DIR is required%s", "");
+    if (!a->source) return kt_cli_usage_error("ingest", "--source DIR is required%s", "");
     return KT_EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/args.h"
+#include "cli/cli_common.h"
 #include "cli/cmd_parquet.h"
 #include "cli/commands.h"
 #include "cli/parquet_columns.h"
@@ -19,8 +20,7 @@
 
 int kt_parquet_fail(const char *msg)
 {
-    fprintf(stderr, "kinetl parquet: %s\n", msg);
-    return KT_EXIT_ERROR;
+    return kt_cli_fail("parquet", msg);
 }
 
 /* ------------------------------------------------------------ cat */

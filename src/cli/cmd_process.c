@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "orchestrate/lake_config.h"
@@ -49,40 +50,18 @@ typedef struct options {
     kt_transform_config cfg;
 } options;
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "kinetl process: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see kinetl process --help)\n");
-    return KT_EXIT_USAGE;
-}
-
-/* The option's value: "--name VALUE" or "--name=VALUE"; NULL if it is not this option. */
-static const char *value_of(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n] != 0) return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int set_knob(options *o, const char *key, const char *value)
 {
     kt_error err = { 0 };
     if (kt_transform_config_set(&o->cfg, key, value, &err) == KT_OK) return KT_EXIT_OK;
-    return usage_error("%s", err.msg);
+    return kt_cli_usage_error("process", "%s", err.msg);
 }
 
 static int parse_jobs(const char *text, int *jobs)
 {
     char *end;
     long v = strtol(text, &end, 10);
-    if (*end || v < 1 || v > 256) return usage_error("-j needs a number of threads from 1 to 256, not '%s'", text);
+    if (*end || v < 1 || v > 256) return kt_cli_usage_error("process", "-j needs a number of threads from 1 to 256, not '%s'", text);
     *jobs = (int)v;
     return KT_EXIT_OK;
 }
@@ -106,25 +85,25 @@ static int parse(int argc, char **argv, options *o)
             o->json = true;
         } else if (!strcmp(argv[i], "--skip-current")) {
             o->skip_current = true;
-        } else if ((v = value_of(argc, argv, &i, "--run", &missing))) {
-            if (!*v) return usage_error("%s", "--run needs a run id");
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--run", &missing))) {
+            if (!*v) return kt_cli_usage_error("process", "%s", "--run needs a run id");
             o->runs[o->nruns++] = v;
-        } else if ((v = value_of(argc, argv, &i, "--align", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--align", &missing))) {
             rc = set_knob(o, "align", v);
-        } else if ((v = value_of(argc, argv, &i, "--max-gap", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--max-gap", &missing))) {
             rc = set_knob(o, "max_gap", v);
-        } else if ((v = value_of(argc, argv, &i, "--jobs", &missing)) ||
-                   (v = value_of(argc, argv, &i, "-j", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--jobs", &missing)) ||
+                   (v = kt_cli_option_value(argc, argv, &i, "-j", &missing))) {
             rc = parse_jobs(v, &o->jobs);
         } else if (missing) {
-            return usage_error("%s needs a value", argv[i]);
+            return kt_cli_usage_error("process", "%s needs a value", argv[i]);
         } else {
-            return usage_error("unexpected argument '%s'", argv[i]);
+            return kt_cli_usage_error("process", "unexpected argument '%s'", argv[i]);
         }
-        if (missing) return usage_error("%s needs a value", argv[i]);
+        if (missing) return kt_cli_usage_error("process", "%s needs a value", argv[i]);
         if (rc != KT_EXIT_OK) return rc;
     }
-    if (o->all == (o->nruns > 0)) return usage_error("%s", "give --run ID (one or more) or --all");
+    if (o->all == (o->nruns > 0)) return kt_cli_usage_error("process", "%s", "give --run ID (one or more) or --all");
     return KT_EXIT_OK;
 }
 

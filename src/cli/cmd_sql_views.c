@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/lake_read.h"
 #include "cli/sql_views.h"
@@ -25,12 +26,6 @@ static const char DESCRIPTION[] =
     "Use:  duckdb -init views.sql   or, in duckdb,  .read views.sql\n"
     "The views are a snapshot: run sql-views again after the lake changes.\n"
     "Exit: 0 ok, 1 unknown table or unreadable lake, 2 usage.";
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "kinetl sql-views: %s\n", msg);
-    return KT_EXIT_ERROR;
-}
 
 static kt_status add_view(kt_buf *sql, const char *lake_abs, const char *lake, const char *name,
                           kt_error *err)
@@ -97,7 +92,7 @@ int kt_cmd_sql_views(const kt_cli_globals *g, int argc, char **argv)
         { "--out", KT_OPT_STRING, &out, "FILE", "write the script to FILE (atomically) instead of stdout", NULL },
     };
     const char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    if (!pos) return fail("out of memory");
+    if (!pos) return kt_cli_fail("sql-views", "out of memory");
     const kt_args_spec spec = { .command = "sql-views", .usage = "[TABLE...] [--out FILE]",
                                 .description = DESCRIPTION, .opts = opts, .nopts = 1, .min_positional = 0,
                                 .max_positional = (size_t)argc, .positional_name = "TABLE" };
@@ -116,5 +111,5 @@ int kt_cmd_sql_views(const kt_cli_globals *g, int argc, char **argv)
         st = kt_fail_errno(&err, KT_ERR_IO, errno, "stdout: write failed");
     kt_buf_free(&sql);
     free(pos);
-    return st == KT_OK ? KT_EXIT_OK : fail(err.msg);
+    return st == KT_OK ? KT_EXIT_OK : kt_cli_fail("sql-views", err.msg);
 }

@@ -13,6 +13,19 @@
 
 uint64_t kt_hash64(const void *data, size_t len, uint64_t seed);
 
+/* Spreads the bits of a 64-bit key (MurmurHash3's fmix64 finalizer: a
+ * bijection) for open-addressing tables keyed by integers; inline because
+ * it sits in their probe loops. */
+static inline uint64_t kt_hash_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
 /* Incremental hash over a byte stream (e.g. a file read in chunks). */
 typedef struct kt_hasher kt_hasher;
 kt_hasher *kt_hasher_new(uint64_t seed);

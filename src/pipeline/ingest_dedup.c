@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+
 #define EMPTY INT64_MIN
 #define MIN_SLOTS 256
 
@@ -39,20 +41,11 @@ size_t kt_dedup_bytes(const kt_dedup *d)
     return d->slots ? (d->mask + 1) * sizeof(kt_dedup_key) : 0;
 }
 
-static inline uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static inline uint64_t key_hash(const kt_dedup_key *k)
 {
     uint64_t meta = (uint64_t)k->run << 16 | (uint64_t)k->robot << 8 | k->field;
-    return mix((uint64_t)k->time_us * 0x9e3779b97f4a7c15ULL ^ mix(k->value_bits) ^ meta * 0x2545f4914f6cdd1dULL);
+    return kt_hash_mix64((uint64_t)k->time_us * 0x9e3779b97f4a7c15ULL ^ kt_hash_mix64(k->value_bits) ^
+                         meta * 0x2545f4914f6cdd1dULL);
 }
 
 static inline bool key_eq(const kt_dedup_key *a, const kt_dedup_key *b)

@@ -15,6 +15,7 @@
 
 #include "core/dict.h"
 #include "format/parquet/writer.h"
+#include "lake/delta/write_type.h"
 
 #define DEFAULT_MEMORY_LIMIT ((size_t)32 << 20)
 #define PATH_CAP 4096
@@ -49,18 +50,6 @@ struct kt_ingest_stage {
     int64_t files, rows;
 };
 
-static kt_pq_wtype writer_type(kt_delta_type t)
-{
-    switch (t) {
-    case KT_DELTA_STRING: return KT_PQ_W_STRING;
-    case KT_DELTA_INTEGER: return KT_PQ_W_INT32;
-    case KT_DELTA_DOUBLE: return KT_PQ_W_DOUBLE;
-    case KT_DELTA_BOOLEAN: return KT_PQ_W_BOOL;
-    case KT_DELTA_TIMESTAMP: return KT_PQ_W_TIMESTAMP_US;
-    default: return KT_PQ_W_INT64;
-    }
-}
-
 kt_status kt_ingest_stage_new(kt_delta_txn *txn, const char *table_dir, const kt_delta_field *fields,
                               size_t nfields, int partition, const kt_ingest_stage_options *opts,
                               kt_ingest_stage **out, kt_error *err)
@@ -81,7 +70,7 @@ kt_status kt_ingest_stage_new(kt_delta_txn *txn, const char *table_dir, const kt
     }
     for (size_t i = 0; i < nfields; i++) {
         if ((int)i == partition) continue;
-        s->pq[s->ncols] = (kt_pq_field){ fields[i].name, writer_type(fields[i].type), fields[i].nullable };
+        s->pq[s->ncols] = (kt_pq_field){ fields[i].name, kt_delta_type_writer(fields[i].type), fields[i].nullable };
         s->types[s->ncols] = kt_delta_type_column(fields[i].type);
         s->ncols++;
     }

@@ -5,27 +5,27 @@
 // they can be compared exactly:
 //   null -> null; strings as JSON; doubles -> JS shortest text of the same
 //   double; integers -> exact decimal (BigInt); timestamps -> µs since epoch.
-// Oracles come from tests/oracle/node_modules (createRequire on that dir).
+// Oracles, the kinetl path and PASS/FAIL lines come from tests/lib/oracles.mjs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { kinetlBin, makeReporter as makeBaseReporter, oracleRequire, repoRoot } from '../lib/oracles.mjs';
 
-export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const oracleRequire = createRequire(join(repo, 'tests', 'oracle', 'node_modules', 'noop.js'));
+export const repo = repoRoot;
 const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 
-export const kinetl = resolve(repo, process.env.KINETL || join('build', 'kinetl'));
+export const kinetl = kinetlBin;
 export const maker = join(repo, 'build', 'tests', 'test_table_scan');
 
+// PASS/FAIL lines (tests/lib/oracles.mjs); check(name, cond, why) here
+// judges a condition already computed.
 export function makeReporter() {
-  let failures = 0;
+  const base = makeBaseReporter();
   return {
-    pass: (name) => console.log(`PASS ${name}`),
-    fail: (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); },
+    pass: base.pass,
+    fail: base.fail,
     check(name, cond, why) { cond ? this.pass(name) : this.fail(name, why); },
-    done() { process.exit(failures ? 1 : 0); },
+    done: base.done,
   };
 }
 

@@ -14,24 +14,18 @@
 //    expected rows; per active file, numRecords / min / max / nullCount in
 //    add.stats must match what DuckDB computes from the data.
 //
-// Oracles come from tests/oracle/node_modules (createRequire on that
-// directory). Prints "PASS name" / "FAIL name: why"; exit 1 on failure.
+// Oracles come from tests/oracle/node_modules (via tests/lib/oracles.mjs,
+// as the PASS/FAIL lines). Prints "PASS name" / "FAIL name: why"; exit 1 on failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { makeReporter, oracleRequire, repoRoot as repo } from '../lib/oracles.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const oracleRequire = createRequire(join(repo, 'tests', 'oracle', 'node_modules', 'noop.js'));
 const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 const maker = process.env.KT_DELTA_LAKE_BIN || join(repo, 'build', 'tests', 'test_delta_lake');
 
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
+const { pass, fail, exitCode } = makeReporter();
 const isInt = (v) => Number.isInteger(v);
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -322,4 +316,4 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

@@ -3,35 +3,20 @@
 // files; the expectations come from SPEC §1 and the issue (ids, starts,
 // lengths, missing sensors, periods, ranges), from the manifest only for
 // where anomalies are, and from the analytic truth for positions and
-// path length. Oracles are imported from ../oracle/node_modules by path.
+// path length. Oracles and the reporting come from tests/lib/oracles.mjs.
 // Prints "PASS name" / "FAIL name: why" lines (tests/run.sh counts them).
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { kinetlBin as kinetl, makeReporter, oracleRequire } from '../lib/oracles.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const require = createRequire(import.meta.url);
-const { DuckDBInstance } = await import(path.join(here, '../oracle/node_modules/@duckdb/node-api/lib/index.js'));
-const pw = require('../oracle/node_modules/parquet-wasm/node/parquet_wasm.js');
-const arrow = require('../oracle/node_modules/apache-arrow');
+const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
+const pw = oracleRequire('parquet-wasm');
+const arrow = oracleRequire('apache-arrow');
 
-const kinetl = path.resolve(root, process.env.KINETL || 'build/kinetl');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetl-gen-'));
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
-async function check(name, fn) {
-  try {
-    const why = await fn();
-    if (why) fail(name, why); else pass(name);
-  } catch (e) {
-    fail(name, String(e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e));
-  }
-}
+const { pass, fail, check, exitCode } = makeReporter();
 
 function gen(dir, ...args) {
   return execFileSync(kinetl, ['gen', '--out', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -133,7 +118,7 @@ await check('gen/arrow_rs_reads_the_same_schema', () => {
 // Polars, when its native binding is installed (the lock lists nodejs-polars-linux-x64-gnu;
 // a machine without it prints SKIP, which tests/run.sh does not count either way)
 let pl = null, plError = '';
-try { pl = require('../oracle/node_modules/nodejs-polars'); } catch (e) { plError = String(e.message).split('\n')[0]; }
+try { pl = oracleRequire('nodejs-polars'); } catch (e) { plError = String(e.message).split('\n')[0]; }
 if (!pl) console.log(`SKIP gen/polars_reads_the_same_schema: ${plError}`);
 else await check('gen/polars_reads_the_same_schema', () => {
   const want = 'time:String,value:Float64,field:String,robot_id:Int64,run_uuid:Float64,sensor_type:String';
@@ -416,4 +401,4 @@ await check('gen/scale_truth_derivatives_are_consistent', async () => {
 });
 
 fs.rmSync(tmp, { recursive: true, force: true });
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

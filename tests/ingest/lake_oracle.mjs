@@ -5,10 +5,9 @@
 // txn marks (appId -> version) of a table. Not a test itself (no test_ prefix).
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { oracleRequire } from '../lib/oracles.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { DuckDBInstance } = await import(path.join(here, '../oracle/node_modules/@duckdb/node-api/lib/index.js'));
+const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 
 export function replay(lake, table) {
   const dir = path.join(lake, table, '_delta_log');

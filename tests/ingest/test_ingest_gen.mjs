@@ -12,25 +12,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { kinetlBin as kinetl, makeReporter } from '../lib/oracles.mjs';
 import { openOracle, replay } from './lake_oracle.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const kinetl = path.resolve(root, process.env.KINETL || 'build/kinetl');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetl-ingest-'));
 const src = path.join(tmp, 'src'), lake = path.join(tmp, 'lake');
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
-async function check(name, fn) {
-  try {
-    const why = await fn();
-    if (why) fail(name, why); else pass(name);
-  } catch (e) {
-    fail(name, String(e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e));
-  }
-}
+const { pass, fail, check, exitCode } = makeReporter();
 function run(...args) {
   const r = spawnSync(kinetl, ['--lake', lake, ...args], { encoding: 'utf8', env: { ...process.env, KINETL_UNSAFE_NO_FSYNC: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -201,4 +188,4 @@ await check('usage_errors_exit_2', () => {
 });
 
 fs.rmSync(tmp, { recursive: true, force: true });
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

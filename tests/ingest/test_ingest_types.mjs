@@ -12,24 +12,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { kinetlBin as kinetl, makeReporter } from '../lib/oracles.mjs';
 import { openOracle } from './lake_oracle.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const kinetl = path.resolve(root, process.env.KINETL || 'build/kinetl');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetl-types-'));
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
-async function check(name, fn) {
-  try {
-    const why = await fn();
-    if (why) fail(name, why); else pass(name);
-  } catch (e) {
-    fail(name, String(e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e));
-  }
-}
+const { pass, fail, check, exitCode } = makeReporter();
 function ingest(lake, src, ...extra) {
   const r = spawnSync(kinetl, ['--lake', lake, 'ingest', '--source', src, '--json', ...extra],
     { encoding: 'utf8', env: { ...process.env, KINETL_UNSAFE_NO_FSYNC: '1' } });
@@ -151,4 +138,4 @@ await check('limits_from_flags_and_from_the_lake_config', async () => {
 });
 
 fs.rmSync(tmp, { recursive: true, force: true });
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

@@ -3,10 +3,9 @@
 // under tests/ import them through this module: no NODE_PATH needed.
 // An oracle that fails to load is null here and its reason is in
 // `loadErrors`, so the tests report it as a failure instead of crashing.
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const require = createRequire(new URL('../oracle/package.json', import.meta.url));
+import { oracleRequire as require } from '../lib/oracles.mjs';
 
 export const loadErrors = {};
 

@@ -17,13 +17,12 @@ import { join, resolve } from 'node:path';
 import { base64, compareJson, reencoded, roundHalf, uuidText } from './dataset.mjs';
 import { parseJsonRaw, parseObjectLine, splitLines, tokenOf } from './jsonl.mjs';
 import { buildCases, fileNameOf, reencodeCases } from './make_matrix.mjs';
+import { makeReporter } from '../lib/oracles.mjs';
 import { loadErrors, pl } from './oracles.mjs';
 import { EXPECTED_TYPE_NAMES, readWithDuckDB, readWithParquetWasm, readWithPolars } from './readers.mjs';
 
 const KINETL = resolve(process.env.KINETL || 'build/kinetl');
-let failures = 0;
-const pass = (name) => console.log(`PASS interop/${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL interop/${name}: ${why}`); };
+const { pass, fail, exitCode } = makeReporter({ prefix: 'interop/' });
 
 function kinetl(args) {
   const r = spawnSync(KINETL, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
@@ -259,4 +258,4 @@ async function main() {
 }
 
 await main();
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

@@ -10,40 +10,17 @@
 // with the spec's ordering rules), encodings (dictionary, fallback to
 // PLAIN), codecs, key-value metadata and created_by.
 //
-// Oracles are loaded from tests/oracle/node_modules (createRequire on that
-// directory). Prints "PASS name" / "FAIL name: why" lines; exit code 1 on
-// any failure. Needs build/tests/test_parquet_write_oracle (make test builds
-// it) or KT_WRITER_ORACLE_BIN.
+// Oracles are loaded through tests/lib/oracles.mjs. Prints "PASS name" /
+// "FAIL name: why" lines; exit code 1 on any failure. Needs
+// build/tests/test_parquet_write_oracle (make test builds it) or
+// KT_WRITER_ORACLE_BIN.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { makeReporter, oracleRequire, repoRoot as repo } from '../lib/oracles.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const oracleRequire = createRequire(join(repo, 'tests', 'oracle', 'node_modules', 'noop.js'));
-
-let failures = 0;
-function pass(name) { console.log(`PASS ${name}`); }
-function fail(name, why) { failures++; console.log(`FAIL ${name}: ${why}`); }
-function check(name, fn) {
-  try {
-    const why = fn();
-    if (why) fail(name, why); else pass(name);
-  } catch (e) {
-    fail(name, `threw ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
-  }
-}
-async function checkAsync(name, fn) {
-  try {
-    const why = await fn();
-    if (why) fail(name, why); else pass(name);
-  } catch (e) {
-    fail(name, `threw ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`);
-  }
-}
+const { pass, fail, checkSync: check, check: checkAsync, exitCode } = makeReporter({ thrown: 'threw ' });
 
 // ---- the row formula (mirror of push_row in test_parquet_write_oracle.c) ----
 const INT64_MAX = 9223372036854775807n, INT64_MIN = -9223372036854775808n;
@@ -387,4 +364,4 @@ await duckdbChecks();
 polarsChecks();
 await wasmChecks();
 rmSync(dir, { recursive: true, force: true });
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

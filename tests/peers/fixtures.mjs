@@ -5,10 +5,10 @@
 // (closed forms), never from a pipeline's output.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-const require = createRequire(new URL('../oracle/package.json', import.meta.url));
-const { DuckDBInstance } = require('@duckdb/node-api');
+import { oracleRequire } from '../lib/oracles.mjs';
+
+const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 
 // ISO-8601 UTC with the milliseconds' trailing zeros trimmed, as the real files.
 export function isoTrimmed(ms) {

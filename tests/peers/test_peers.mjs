@@ -15,20 +15,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { makeReporter, oracleRequire, repoRoot } from '../lib/oracles.mjs';
 import { writeHandSource, writeHelixSource, RUN_A, RUN_B } from './fixtures.mjs';
 
-const require = createRequire(new URL('../oracle/package.json', import.meta.url));
-const { DuckDBInstance } = require('@duckdb/node-api');
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
+const ROOT = repoRoot;
 const PEERS = path.join(ROOT, 'bench/peers');
 const CHANNELS = ['fx_1', 'fx_2', 'fy_1', 'fy_2', 'fz_1', 'fz_2', 'x_1', 'x_2', 'y_1', 'y_2', 'z_1', 'z_2'];
 const bit = (name) => 1 << CHANNELS.indexOf(name);
 
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
+const { pass, fail, exitCode } = makeReporter();
 function check(name, problems) {
   if (problems.length === 0) pass(name);
   else fail(name, `${problems.length} problem(s): ${problems.slice(0, 6).join('; ')}`);
@@ -297,4 +293,4 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(failures ? 1 : 0), (e) => { console.log(`FAIL test_peers: ${e.stack}`); process.exit(1); });
+main().then(() => process.exit(exitCode()), (e) => { console.log(`FAIL test_peers: ${e.stack}`); process.exit(1); });

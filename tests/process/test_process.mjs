@@ -1,6 +1,6 @@
 // tests/process/test_process.mjs — `kinetl process` end to end: generated
 // sources (kinetl gen), ingested (kinetl ingest), processed, then read back by
-// DuckDB (@duckdb/node-api, from ../oracle/node_modules by path) from the Delta
+// DuckDB (@duckdb/node-api, via tests/lib/oracles.mjs) from the Delta
 // tables' active files (log replayed here, independently of kinetl):
 //  - clean scale runs against the generator's analytic truth: measured cells
 //    exact, velocity and acceleration within tolerance, distance within 0.1 %
@@ -15,25 +15,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { kinetlBin as kinetl, makeReporter, oracleRequire } from '../lib/oracles.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const { DuckDBInstance } = await import(path.join(here, '../oracle/node_modules/@duckdb/node-api/lib/index.js'));
+const { DuckDBInstance } = oracleRequire('@duckdb/node-api');
 
-const kinetl = path.resolve(root, process.env.KINETL || 'build/kinetl');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetl-process-'));
-let failures = 0;
-const pass = (name) => console.log(`PASS ${name}`);
-const fail = (name, why) => { failures++; console.log(`FAIL ${name}: ${why}`); };
-async function check(name, fn) {
-  try {
-    const why = await fn();
-    if (why) fail(name, why); else pass(name);
-  } catch (e) {
-    fail(name, String(e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e));
-  }
-}
+const { pass, fail, check, exitCode } = makeReporter();
 
 function run(args, opts = {}, bin = kinetl) {
   const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
@@ -323,4 +310,4 @@ await check('cli: unknown run exits 1 naming it; usage errors exit 2; reprocessi
 });
 
 fs.rmSync(tmp, { recursive: true, force: true });
-process.exit(failures ? 1 : 0);
+process.exit(exitCode());

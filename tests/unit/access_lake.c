@@ -11,6 +11,7 @@
 #include "lake/delta/delta.h"
 #include "pipeline/channels.h"
 #include "pipeline/transform.h"
+#include "process_fixture.h"
 #include "transform_fixture.h"
 
 #define HOUR_US 3600000000LL
@@ -106,40 +107,11 @@ static kt_status run_readings(const al_options *o, size_t i, double extra, tf_ru
     return KT_OK;
 }
 
-/* raw rows of readings [from, to) whose time is in (after_us, until_us]. */
+/* raw rows of the readings whose time is in (after_us, until_us]. */
 static kt_status write_raw(lake *L, size_t i, const tf_run *run, int64_t after_us, int64_t until_us,
                            const char *source, kt_error *err)
 {
-    kt_column c[6];
-    kt_column_init(&c[0], KT_INT64);
-    kt_column_init(&c[1], KT_INT32);
-    kt_column_init(&c[2], KT_BYTES);
-    kt_column_init(&c[3], KT_BYTES);
-    kt_column_init(&c[4], KT_DOUBLE);
-    kt_column_init(&c[5], KT_BYTES);
-    kt_status st = KT_OK;
-    size_t rows = 0;
-    for (size_t k = 0; k < run->n && st == KT_OK; k++) {
-        const kt_reading *r = &run->r[k];
-        if (r->time_us <= after_us || r->time_us > until_us) continue;
-        const char *sensor = r->field >= KT_FIELD_X ? "encoder" : "load_cell";
-        const char *field = kt_field_name((kt_field)r->field);
-        st = kt_column_push_i64(&c[0], r->time_us);
-        if (st == KT_OK) st = kt_column_push_i32(&c[1], r->robot);
-        if (st == KT_OK) st = kt_column_push_bytes(&c[2], sensor, strlen(sensor));
-        if (st == KT_OK) st = kt_column_push_bytes(&c[3], field, strlen(field));
-        if (st == KT_OK) st = kt_column_push_double(&c[4], r->value);
-        if (st == KT_OK) st = kt_column_push_bytes(&c[5], source, strlen(source));
-        rows++;
-    }
-    kt_delta_txn *x = NULL;
-    const char *id = al_run_id(i);
-    if (st == KT_OK) st = kt_delta_txn_begin(L->raw, NULL, &x, err);
-    if (st == KT_OK) st = kt_delta_txn_write_partition(x, &id, c, 6, rows, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
-    kt_delta_txn_free(x);
-    for (int k = 0; k < 6; k++) kt_column_free(&c[k]);
-    return st;
+    return pf_append_raw_window(L->raw, al_run_id(i), run->r, run->n, true, after_us, until_us, source, err);
 }
 
 static kt_status write_quarantine(lake *L, size_t i, kt_error *err)

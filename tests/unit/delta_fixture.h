@@ -43,7 +43,9 @@ static inline int fx_write_file(const char *path, const char *text)
     return (fclose(f) == 0 && ok) ? 0 : -1;
 }
 
-static inline char *fx_read_file(const char *path)
+/* The whole file, NUL-terminated (malloc'd; NULL if unreadable); its size
+ * in *len when len is not NULL. */
+static inline char *fx_read_file_len(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -54,7 +56,13 @@ static inline char *fx_read_file(const char *path)
     if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
     if (buf) buf[n] = 0;
     fclose(f);
+    if (len) *len = (size_t)n;
     return buf;
+}
+
+static inline char *fx_read_file(const char *path)
+{
+    return fx_read_file_len(path, NULL);
 }
 
 static inline int fx_set_mtime(const char *path, int64_t ms)

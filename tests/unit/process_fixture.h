@@ -8,6 +8,8 @@
 #ifndef KT_TEST_PROCESS_FIXTURE_H
 #define KT_TEST_PROCESS_FIXTURE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +32,12 @@ static inline kt_status pf_create_raw(const char *lake, kt_delta_table **t, kt_e
     return KT_OK;
 }
 
-/* One commit adding readings r[0..n) of run as one file (robot_id written as given). */
-static inline kt_status pf_append_raw(kt_delta_table *t, const char *run, const kt_reading *r, size_t n,
-                                      const char *source, kt_error *err)
+/* One commit adding, as one file of partition run, the readings r[0..n)
+ * (robot_id written as given); with `window`, only those whose time is in
+ * (after_us, until_us]. */
+static inline kt_status pf_append_raw_window(kt_delta_table *t, const char *run, const kt_reading *r, size_t n,
+                                             bool window, int64_t after_us, int64_t until_us,
+                                             const char *source, kt_error *err)
 {
     kt_column c[6];
     kt_column_init(&c[0], KT_INT64);
@@ -42,7 +47,9 @@ static inline kt_status pf_append_raw(kt_delta_table *t, const char *run, const 
     kt_column_init(&c[4], KT_DOUBLE);
     kt_column_init(&c[5], KT_BYTES);
     kt_status st = KT_OK;
+    size_t rows = 0;
     for (size_t i = 0; st == KT_OK && i < n; i++) {
+        if (window && (r[i].time_us <= after_us || r[i].time_us > until_us)) continue;
         const char *f = kt_field_name((kt_field)r[i].field);
         const char *sensor = r[i].field >= KT_FIELD_X ? "encoder" : "load_cell";
         st = kt_column_push_i64(&c[0], r[i].time_us);
@@ -51,15 +58,23 @@ static inline kt_status pf_append_raw(kt_delta_table *t, const char *run, const 
         if (st == KT_OK) st = kt_column_push_bytes(&c[3], f, strlen(f));
         if (st == KT_OK) st = kt_column_push_double(&c[4], r[i].value);
         if (st == KT_OK) st = kt_column_push_bytes(&c[5], source, strlen(source));
+        rows++;
     }
     kt_delta_txn *x = NULL;
     const char *pv[1] = { run };
     if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
-    if (st == KT_OK) st = kt_delta_txn_write_partition(x, pv, c, 6, n, err);
+    if (st == KT_OK) st = kt_delta_txn_write_partition(x, pv, c, 6, rows, err);
     if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
     kt_delta_txn_free(x);
     for (int i = 0; i < 6; i++) kt_column_free(&c[i]);
     return st;
+}
+
+/* One commit adding readings r[0..n) of run as one file (robot_id written as given). */
+static inline kt_status pf_append_raw(kt_delta_table *t, const char *run, const kt_reading *r, size_t n,
+                                      const char *source, kt_error *err)
+{
+    return pf_append_raw_window(t, run, r, n, false, 0, 0, source, err);
 }
 
 /* Rows of a table's active files (all of them, or those of partition run),

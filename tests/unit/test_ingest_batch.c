@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "delta_fixture.h"
 #include "core/hash.h"
 #include "format/parquet/reader.h"
 #include "format/parquet/writer.h"
@@ -206,23 +207,6 @@ static int add_bytes(source_set *s, const char *name, const void *data, size_t l
     return i;
 }
 
-static void *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static kt_ingest_options test_options(void)
 {
     kt_ingest_options o;
@@ -388,7 +372,7 @@ TEST(unreadable_files_fail_alone_with_their_error)
     char *lake = tempdir("lake");
     CHECK(add_source(&s, 2000, 1, 500) == 0);
     size_t len;
-    char *bytes = slurp(s.paths[0], &len);
+    char *bytes = fx_read_file_len(s.paths[0], &len);
     CHECK(bytes != NULL);
     CHECK(add_bytes(&s, "truncated.parquet", bytes, len / 2) == 1);
     CHECK(add_bytes(&s, "text.parquet", "time,value\n1,2\n", 15) == 2);
@@ -693,7 +677,7 @@ TEST(the_same_content_under_two_paths_is_ingested_once)
     char *lake = tempdir("lake");
     CHECK(add_source(&s, 2000, 0, 1000) == 0);
     size_t len;
-    char *bytes = slurp(s.paths[0], &len);
+    char *bytes = fx_read_file_len(s.paths[0], &len);
     CHECK(add_bytes(&s, "copy.parquet", bytes, len) == 1);
     free(bytes);
     CHECK(s.files[0].hash == s.files[1].hash);

@@ -4,18 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "capture_fixture.h"
 #include "check.h"
 #include "core/clock.h"
 #include "core/log.h"
-
-static size_t slurp(FILE *f, char *buf, size_t cap)
-{
-    fflush(f);
-    rewind(f);
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = '\0';
-    return n;
-}
 
 TEST(iso_times_round_trip_and_floor)
 {
@@ -63,7 +55,7 @@ TEST(levels_filter_and_lines_have_a_fixed_shape)
     kt_log_free(log);
     kt_log_info(NULL, "a NULL logger is fine");
     char out[1024];
-    slurp(f, out, sizeof out);
+    captured_text(f, out, sizeof out);
     fclose(f);
     CHECK(!info_enabled);
     regex_t re;
@@ -120,7 +112,7 @@ TEST(concurrent_threads_never_interleave_within_a_line)
     for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
     kt_log_free(log);
     static char out[1 << 20];
-    slurp(f, out, sizeof out);
+    captured_text(f, out, sizeof out);
     fclose(f);
     int lines = 0, next[4] = { 0 };
     for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
@@ -149,7 +141,7 @@ TEST(sticky_line_stays_below_messages_on_a_terminal)
     kt_log_info(log, "after");
     kt_log_free(log);
     char out[1024];
-    slurp(f, out, sizeof out);
+    captured_text(f, out, sizeof out);
     fclose(f);
     CHECK(!tty_detected);
     /* Erase, draw; erase, message, redraw; erase; message without a bar. */

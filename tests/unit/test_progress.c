@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "capture_fixture.h"
 #include "check.h"
 #include "orchestrate/progress.h"
 #include "orchestrate/summary.h"
@@ -13,15 +14,6 @@ typedef struct fake_clock {
 static int64_t fake_now(void *ctx)
 {
     return ((fake_clock *)ctx)->ns;
-}
-
-static size_t slurp(FILE *f, char *buf, size_t cap)
-{
-    fflush(f);
-    rewind(f);
-    size_t n = fread(buf, 1, cap - 1, f);
-    buf[n] = '\0';
-    return n;
 }
 
 TEST(bar_shows_rate_and_eta_of_the_phase)
@@ -76,7 +68,7 @@ TEST(redraws_at_most_ten_times_a_second)
     kt_progress_free(p);
     kt_log_free(log);
     static char out[1 << 16];
-    slurp(f, out, sizeof out);
+    captured_text(f, out, sizeof out);
     fclose(f);
     /* 1 at the phase start, one per 100 ms over 2 s, one forced at completion. */
     CHECK_MSG(draws >= 20 && draws <= 22, "%lld draws", (long long)draws);
@@ -108,7 +100,7 @@ TEST(disabled_progress_only_counts)
     kt_progress_free(p);
     kt_log_free(log);
     char out[256];
-    size_t n = slurp(f, out, sizeof out);
+    size_t n = captured_text(f, out, sizeof out);
     fclose(f);
     kt_progress_run_done(NULL, true); /* NULL progress is a no-op */
     CHECK_EQ_INT(n, 0);
@@ -137,7 +129,7 @@ TEST(summary_text_and_json)
     CHECK(f);
     kt_summary_print(f, "run", "partial", &c, 12.34);
     char out[512];
-    slurp(f, out, sizeof out);
+    captured_text(f, out, sizeof out);
     fclose(f);
     CHECK_EQ_STR(out, "kinetl run: partial in 12.3 s\n"
                       "  files      12 ingested, 1 failed\n"
@@ -146,7 +138,7 @@ TEST(summary_text_and_json)
     f = tmpfile();
     CHECK(f);
     kt_summary_print_json(f, "run", "partial", &c, 12.5);
-    slurp(f, out, sizeof out);
+    captured_text(f, out, sizeof out);
     fclose(f);
     CHECK(strchr(out, '\n') == out + strlen(out) - 1); /* one line */
     json_error_t jerr;

@@ -33,19 +33,9 @@ static uint64_t load_head(const char *s, size_t len)
     return (uint64_t)u[0] | (uint64_t)u[len / 2] << 8 | (uint64_t)u[len - 1] << 16;
 }
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 static uint64_t hash_string(const char *s, size_t len, uint64_t head)
 {
-    if (len <= 8) return mix(head ^ (uint64_t)len * 0x9E3779B97F4A7C15ull);
+    if (len <= 8) return kt_hash_mix64(head ^ (uint64_t)len * 0x9E3779B97F4A7C15ull);
     return kt_hash64(s, len, 0);
 }
 

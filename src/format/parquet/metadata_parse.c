@@ -76,6 +76,30 @@ static kt_status list_alloc(parse_ctx *c, uint8_t want, size_t elem_size, void *
     return KT_OK;
 }
 
+/* A list of structs, each decoded by parse_one into items_out[i]; a macro
+ * so the per-element call stays direct (footers hold thousands of them). */
+#define READ_STRUCT_LIST(c, parse_one, items_out, count_out)                               \
+    do {                                                                                   \
+        void *items_;                                                                      \
+        uint32_t count_;                                                                   \
+        KT_TRY(list_alloc((c), KT_TT_STRUCT, sizeof *(items_out), &items_, &count_));      \
+        (items_out) = items_;                                                              \
+        for (uint32_t i_ = 0; i_ < count_; i_++) KT_TRY(parse_one((c), &(items_out)[i_])); \
+        (count_out) = (int32_t)count_;                                                     \
+    } while (0)
+
+/* Fails naming the first required field (by id, ascending) not in `seen`
+ * (bit id set when field id arrived); names[id] is NULL for optional ids. */
+#define REQUIRE_FIELDS(c, structure, seen, names) \
+    require_fields((c), (structure), (seen), (names), (int)(sizeof(names) / sizeof *(names)))
+static kt_status require_fields(parse_ctx *c, const char *structure, unsigned seen,
+                                const char *const *names, int n)
+{
+    for (int id = 1; id < n; id++)
+        if (names[id] && !(seen & 1u << id)) return missing(c, structure, names[id]);
+    return KT_OK;
+}
+
 /* Field loop helpers: a field of the wrong wire type is skipped. */
 #define FIELDS_BEGIN(c)                                              \
     KT_TRY(kt_thrift_struct_begin(&(c)->in));                        \
@@ -93,35 +117,26 @@ static kt_status list_alloc(parse_ctx *c, uint8_t want, size_t elem_size, void *
 #define EXPECT(c, t) if (f.type != (t)) { KT_TRY(kt_thrift_skip(&(c)->in, f.type)); break; }
 #define EXPECT_BOOL(c) \
     if (f.type != KT_TT_BOOL_TRUE && f.type != KT_TT_BOOL_FALSE) { KT_TRY(kt_thrift_skip(&(c)->in, f.type)); break; }
+/* Typed fields: check the wire type (else skip, as above), decode into dst.
+ * Case bodies then only say which member a field id fills. */
+#define I32_FIELD(c, dst) EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&(c)->in, &(dst)))
+#define I64_FIELD(c, dst) EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&(c)->in, &(dst)))
+/* (ENUM_FIELD decodes through the parser's local `int v`.) */
+#define ENUM_FIELD(c, dst, type) EXPECT(c, KT_TT_I32); KT_TRY(read_enum((c), &v)); (dst) = (type)v
+#define STRING_FIELD(c, dst) EXPECT(c, KT_TT_BINARY); KT_TRY(read_string((c), &(dst)))
+#define BYTES_FIELD(c, dst, len) EXPECT(c, KT_TT_BINARY); KT_TRY(read_bytes((c), &(dst), &(len)))
+#define STRUCT_FIELD(c, parse_one, dst) EXPECT(c, KT_TT_STRUCT); KT_TRY(parse_one((c), &(dst)))
 
 static kt_status parse_statistics(parse_ctx *c, kt_pq_statistics *s)
 {
     memset(s, 0, sizeof *s);
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_BINARY);
-        KT_TRY(read_bytes(c, &s->legacy_max, &s->legacy_max_len));
-        s->has_legacy_max = true;
-        break;
-    case 2: EXPECT(c, KT_TT_BINARY);
-        KT_TRY(read_bytes(c, &s->legacy_min, &s->legacy_min_len));
-        s->has_legacy_min = true;
-        break;
-    case 3: EXPECT(c, KT_TT_I64);
-        KT_TRY(kt_thrift_i64(&c->in, &s->null_count));
-        s->has_null_count = true;
-        break;
-    case 4: EXPECT(c, KT_TT_I64);
-        KT_TRY(kt_thrift_i64(&c->in, &s->distinct_count));
-        s->has_distinct_count = true;
-        break;
-    case 5: EXPECT(c, KT_TT_BINARY);
-        KT_TRY(read_bytes(c, &s->max_value, &s->max_len));
-        s->has_max_value = true;
-        break;
-    case 6: EXPECT(c, KT_TT_BINARY);
-        KT_TRY(read_bytes(c, &s->min_value, &s->min_len));
-        s->has_min_value = true;
-        break;
+    case 1: BYTES_FIELD(c, s->legacy_max, s->legacy_max_len); s->has_legacy_max = true; break;
+    case 2: BYTES_FIELD(c, s->legacy_min, s->legacy_min_len); s->has_legacy_min = true; break;
+    case 3: I64_FIELD(c, s->null_count); s->has_null_count = true; break;
+    case 4: I64_FIELD(c, s->distinct_count); s->has_distinct_count = true; break;
+    case 5: BYTES_FIELD(c, s->max_value, s->max_len); s->has_max_value = true; break;
+    case 6: BYTES_FIELD(c, s->min_value, s->min_len); s->has_min_value = true; break;
     FIELDS_END(c);
     return KT_OK;
 }
@@ -143,7 +158,7 @@ static kt_status parse_time_type(parse_ctx *c, kt_pq_logical *lt)
     lt->unit = 0;
     FIELDS_BEGIN(c)
     case 1: EXPECT_BOOL(c); lt->utc = f.bool_value; break;
-    case 2: EXPECT(c, KT_TT_STRUCT); KT_TRY(parse_time_unit(c, &lt->unit)); break;
+    case 2: STRUCT_FIELD(c, parse_time_unit, lt->unit); break;
     FIELDS_END(c);
     if (!lt->unit) return missing(c, "TimeUnit", "unit");
     return KT_OK;
@@ -164,8 +179,8 @@ static kt_status parse_decimal_type(parse_ctx *c, kt_pq_logical *lt)
 {
     bool have_precision = false;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &lt->scale)); break;
-    case 2: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &lt->precision)); have_precision = true; break;
+    case 1: I32_FIELD(c, lt->scale); break;
+    case 2: I32_FIELD(c, lt->precision); have_precision = true; break;
     FIELDS_END(c);
     if (!have_precision) return missing(c, "DecimalType", "precision");
     return KT_OK;
@@ -204,19 +219,16 @@ static kt_status parse_schema_element(parse_ctx *c, kt_pq_schema_element *e)
     e->converted = KT_PQ_CT_NONE;
     int v;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); e->type = (kt_pq_physical)v; e->has_type = true; break;
-    case 2: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &e->type_length)); break;
-    case 3: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v));
-        e->repetition = (kt_pq_repetition)v;
-        e->has_repetition = true;
-        break;
-    case 4: EXPECT(c, KT_TT_BINARY); KT_TRY(read_string(c, &e->name)); break;
-    case 5: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &e->num_children)); break;
-    case 6: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); e->converted = (kt_pq_converted)v; break;
-    case 7: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &e->scale)); break;
-    case 8: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &e->precision)); break;
-    case 9: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &e->field_id)); e->has_field_id = true; break;
-    case 10: EXPECT(c, KT_TT_STRUCT); KT_TRY(parse_logical_type(c, &e->logical)); break;
+    case 1: ENUM_FIELD(c, e->type, kt_pq_physical); e->has_type = true; break;
+    case 2: I32_FIELD(c, e->type_length); break;
+    case 3: ENUM_FIELD(c, e->repetition, kt_pq_repetition); e->has_repetition = true; break;
+    case 4: STRING_FIELD(c, e->name); break;
+    case 5: I32_FIELD(c, e->num_children); break;
+    case 6: ENUM_FIELD(c, e->converted, kt_pq_converted); break;
+    case 7: I32_FIELD(c, e->scale); break;
+    case 8: I32_FIELD(c, e->precision); break;
+    case 9: I32_FIELD(c, e->field_id); e->has_field_id = true; break;
+    case 10: STRUCT_FIELD(c, parse_logical_type, e->logical); break;
     FIELDS_END(c);
     if (!e->name) return missing(c, "SchemaElement", "name");
     return KT_OK;
@@ -240,7 +252,7 @@ static kt_status parse_column_meta(parse_ctx *c, kt_pq_column_meta *m)
     unsigned seen = 0;
     int v;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); m->type = (kt_pq_physical)v; seen |= 1u << 1; break;
+    case 1: ENUM_FIELD(c, m->type, kt_pq_physical); seen |= 1u << 1; break;
     case 2: {
         EXPECT(c, KT_TT_LIST);
         void *items;
@@ -259,32 +271,19 @@ static kt_status parse_column_meta(parse_ctx *c, kt_pq_column_meta *m)
         KT_TRY(parse_string_list(c, &m->path_in_schema, &m->path_len));
         seen |= 1u << 3;
         break;
-    case 4: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); m->codec = (kt_pq_codec)v; seen |= 1u << 4; break;
-    case 5: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &m->num_values)); seen |= 1u << 5; break;
-    case 6: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &m->total_uncompressed_size)); seen |= 1u << 6; break;
-    case 7: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &m->total_compressed_size)); seen |= 1u << 7; break;
-    case 9: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &m->data_page_offset)); seen |= 1u << 9; break;
-    case 10: EXPECT(c, KT_TT_I64);
-        KT_TRY(kt_thrift_i64(&c->in, &m->index_page_offset));
-        m->has_index_page_offset = true;
-        break;
-    case 11: EXPECT(c, KT_TT_I64);
-        KT_TRY(kt_thrift_i64(&c->in, &m->dictionary_page_offset));
-        m->has_dictionary_page_offset = true;
-        break;
-    case 12: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_statistics(c, &m->statistics));
-        m->has_statistics = true;
-        break;
+    case 4: ENUM_FIELD(c, m->codec, kt_pq_codec); seen |= 1u << 4; break;
+    case 5: I64_FIELD(c, m->num_values); seen |= 1u << 5; break;
+    case 6: I64_FIELD(c, m->total_uncompressed_size); seen |= 1u << 6; break;
+    case 7: I64_FIELD(c, m->total_compressed_size); seen |= 1u << 7; break;
+    case 9: I64_FIELD(c, m->data_page_offset); seen |= 1u << 9; break;
+    case 10: I64_FIELD(c, m->index_page_offset); m->has_index_page_offset = true; break;
+    case 11: I64_FIELD(c, m->dictionary_page_offset); m->has_dictionary_page_offset = true; break;
+    case 12: STRUCT_FIELD(c, parse_statistics, m->statistics); m->has_statistics = true; break;
     FIELDS_END(c);
-    static const struct { int id; const char *name; } required[] = {
-        { 1, "type" }, { 2, "encodings" }, { 3, "path_in_schema" }, { 4, "codec" },
-        { 5, "num_values" }, { 6, "total_uncompressed_size" }, { 7, "total_compressed_size" },
-        { 9, "data_page_offset" },
-    };
-    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
-        if (!(seen & 1u << required[i].id)) return missing(c, "ColumnMetaData", required[i].name);
-    return KT_OK;
+    static const char *const required[] = { NULL, "type", "encodings", "path_in_schema", "codec",
+                                            "num_values", "total_uncompressed_size",
+                                            "total_compressed_size", NULL, "data_page_offset" };
+    return REQUIRE_FIELDS(c, "ColumnMetaData", seen, required);
 }
 
 static kt_status encrypted(parse_ctx *c, const char *what)
@@ -296,12 +295,9 @@ static kt_status parse_column_chunk(parse_ctx *c, kt_pq_column_chunk *cc)
 {
     memset(cc, 0, sizeof *cc);
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_BINARY); KT_TRY(read_string(c, &cc->file_path)); break;
-    case 2: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &cc->file_offset)); break;
-    case 3: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_column_meta(c, &cc->meta_data));
-        cc->has_meta_data = true;
-        break;
+    case 1: STRING_FIELD(c, cc->file_path); break;
+    case 2: I64_FIELD(c, cc->file_offset); break;
+    case 3: STRUCT_FIELD(c, parse_column_meta, cc->meta_data); cc->has_meta_data = true; break;
     case 8: return encrypted(c, "column crypto metadata");
     case 9: return encrypted(c, "encrypted column metadata");
     FIELDS_END(c);
@@ -313,27 +309,14 @@ static kt_status parse_row_group(parse_ctx *c, kt_pq_row_group *rg)
     memset(rg, 0, sizeof *rg);
     bool have_columns = false, have_rows = false;
     FIELDS_BEGIN(c)
-    case 1: {
-        EXPECT(c, KT_TT_LIST);
-        void *items;
-        uint32_t count;
-        KT_TRY(list_alloc(c, KT_TT_STRUCT, sizeof(kt_pq_column_chunk), &items, &count));
-        rg->columns = items;
-        for (uint32_t i = 0; i < count; i++) KT_TRY(parse_column_chunk(c, &rg->columns[i]));
-        rg->num_columns = (int32_t)count;
+    case 1: EXPECT(c, KT_TT_LIST);
+        READ_STRUCT_LIST(c, parse_column_chunk, rg->columns, rg->num_columns);
         have_columns = true;
         break;
-    }
-    case 2: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &rg->total_byte_size)); break;
-    case 3: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &rg->num_rows)); have_rows = true; break;
-    case 5: EXPECT(c, KT_TT_I64);
-        KT_TRY(kt_thrift_i64(&c->in, &rg->file_offset));
-        rg->has_file_offset = true;
-        break;
-    case 6: EXPECT(c, KT_TT_I64);
-        KT_TRY(kt_thrift_i64(&c->in, &rg->total_compressed_size));
-        rg->has_total_compressed_size = true;
-        break;
+    case 2: I64_FIELD(c, rg->total_byte_size); break;
+    case 3: I64_FIELD(c, rg->num_rows); have_rows = true; break;
+    case 5: I64_FIELD(c, rg->file_offset); rg->has_file_offset = true; break;
+    case 6: I64_FIELD(c, rg->total_compressed_size); rg->has_total_compressed_size = true; break;
     case 7: EXPECT(c, KT_TT_I16);
         KT_TRY(kt_thrift_i16(&c->in, &rg->ordinal));
         rg->has_ordinal = true;
@@ -348,8 +331,8 @@ static kt_status parse_key_value(parse_ctx *c, kt_pq_key_value *kv)
 {
     memset(kv, 0, sizeof *kv);
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_BINARY); KT_TRY(read_string(c, &kv->key)); break;
-    case 2: EXPECT(c, KT_TT_BINARY); KT_TRY(read_string(c, &kv->value)); break;
+    case 1: STRING_FIELD(c, kv->key); break;
+    case 2: STRING_FIELD(c, kv->value); break;
     FIELDS_END(c);
     if (!kv->key) return missing(c, "KeyValue", "key");
     return KT_OK;
@@ -376,40 +359,26 @@ static kt_status parse_column_orders(parse_ctx *c, bool *all_type_order)
 static kt_status parse_file_meta(parse_ctx *c, kt_pq_file_meta *m)
 {
     unsigned seen = 0;
-    void *items;
-    uint32_t count;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &m->version)); seen |= 1u << 1; break;
+    case 1: I32_FIELD(c, m->version); seen |= 1u << 1; break;
     case 2: EXPECT(c, KT_TT_LIST);
-        KT_TRY(list_alloc(c, KT_TT_STRUCT, sizeof(kt_pq_schema_element), &items, &count));
-        m->schema = items;
-        for (uint32_t i = 0; i < count; i++) KT_TRY(parse_schema_element(c, &m->schema[i]));
-        m->num_schema = (int32_t)count;
+        READ_STRUCT_LIST(c, parse_schema_element, m->schema, m->num_schema);
         seen |= 1u << 2;
         break;
-    case 3: EXPECT(c, KT_TT_I64); KT_TRY(kt_thrift_i64(&c->in, &m->num_rows)); seen |= 1u << 3; break;
+    case 3: I64_FIELD(c, m->num_rows); seen |= 1u << 3; break;
     case 4: EXPECT(c, KT_TT_LIST);
-        KT_TRY(list_alloc(c, KT_TT_STRUCT, sizeof(kt_pq_row_group), &items, &count));
-        m->row_groups = items;
-        for (uint32_t i = 0; i < count; i++) KT_TRY(parse_row_group(c, &m->row_groups[i]));
-        m->num_row_groups = (int32_t)count;
+        READ_STRUCT_LIST(c, parse_row_group, m->row_groups, m->num_row_groups);
         seen |= 1u << 4;
         break;
     case 5: EXPECT(c, KT_TT_LIST);
-        KT_TRY(list_alloc(c, KT_TT_STRUCT, sizeof(kt_pq_key_value), &items, &count));
-        m->kv = items;
-        for (uint32_t i = 0; i < count; i++) KT_TRY(parse_key_value(c, &m->kv[i]));
-        m->num_kv = (int32_t)count;
+        READ_STRUCT_LIST(c, parse_key_value, m->kv, m->num_kv);
         break;
-    case 6: EXPECT(c, KT_TT_BINARY); KT_TRY(read_string(c, &m->created_by)); break;
+    case 6: STRING_FIELD(c, m->created_by); break;
     case 7: EXPECT(c, KT_TT_LIST); KT_TRY(parse_column_orders(c, &m->has_column_orders)); break;
     case 8: return encrypted(c, "encryption_algorithm in a plaintext footer");
     FIELDS_END(c);
-    if (!(seen & 1u << 1)) return missing(c, "FileMetaData", "version");
-    if (!(seen & 1u << 2)) return missing(c, "FileMetaData", "schema");
-    if (!(seen & 1u << 3)) return missing(c, "FileMetaData", "num_rows");
-    if (!(seen & 1u << 4)) return missing(c, "FileMetaData", "row_groups");
-    return KT_OK;
+    static const char *const required[] = { NULL, "version", "schema", "num_rows", "row_groups" };
+    return REQUIRE_FIELDS(c, "FileMetaData", seen, required);
 }
 
 kt_status kt_pq_parse_file_meta(const uint8_t *buf, size_t len, kt_arena *arena,
@@ -427,26 +396,15 @@ static kt_status parse_data_page_header(parse_ctx *c, kt_pq_data_page_header *h)
     unsigned seen = 0;
     int v;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &h->num_values)); seen |= 1u << 1; break;
-    case 2: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); h->encoding = (kt_pq_encoding)v; seen |= 1u << 2; break;
-    case 3: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v));
-        h->definition_level_encoding = (kt_pq_encoding)v;
-        seen |= 1u << 3;
-        break;
-    case 4: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v));
-        h->repetition_level_encoding = (kt_pq_encoding)v;
-        seen |= 1u << 4;
-        break;
-    case 5: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_statistics(c, &h->statistics));
-        h->has_statistics = true;
-        break;
+    case 1: I32_FIELD(c, h->num_values); seen |= 1u << 1; break;
+    case 2: ENUM_FIELD(c, h->encoding, kt_pq_encoding); seen |= 1u << 2; break;
+    case 3: ENUM_FIELD(c, h->definition_level_encoding, kt_pq_encoding); seen |= 1u << 3; break;
+    case 4: ENUM_FIELD(c, h->repetition_level_encoding, kt_pq_encoding); seen |= 1u << 4; break;
+    case 5: STRUCT_FIELD(c, parse_statistics, h->statistics); h->has_statistics = true; break;
     FIELDS_END(c);
-    if (!(seen & 1u << 1)) return missing(c, "DataPageHeader", "num_values");
-    if (!(seen & 1u << 2)) return missing(c, "DataPageHeader", "encoding");
-    if (!(seen & 1u << 3)) return missing(c, "DataPageHeader", "definition_level_encoding");
-    if (!(seen & 1u << 4)) return missing(c, "DataPageHeader", "repetition_level_encoding");
-    return KT_OK;
+    static const char *const required[] = { NULL, "num_values", "encoding", "definition_level_encoding",
+                                            "repetition_level_encoding" };
+    return REQUIRE_FIELDS(c, "DataPageHeader", seen, required);
 }
 
 static kt_status parse_dictionary_page_header(parse_ctx *c, kt_pq_dictionary_page_header *h)
@@ -455,13 +413,12 @@ static kt_status parse_dictionary_page_header(parse_ctx *c, kt_pq_dictionary_pag
     unsigned seen = 0;
     int v;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &h->num_values)); seen |= 1u << 1; break;
-    case 2: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); h->encoding = (kt_pq_encoding)v; seen |= 1u << 2; break;
+    case 1: I32_FIELD(c, h->num_values); seen |= 1u << 1; break;
+    case 2: ENUM_FIELD(c, h->encoding, kt_pq_encoding); seen |= 1u << 2; break;
     case 3: EXPECT_BOOL(c); h->is_sorted = f.bool_value; h->has_is_sorted = true; break;
     FIELDS_END(c);
-    if (!(seen & 1u << 1)) return missing(c, "DictionaryPageHeader", "num_values");
-    if (!(seen & 1u << 2)) return missing(c, "DictionaryPageHeader", "encoding");
-    return KT_OK;
+    static const char *const required[] = { NULL, "num_values", "encoding" };
+    return REQUIRE_FIELDS(c, "DictionaryPageHeader", seen, required);
 }
 
 static kt_status parse_data_page_header_v2(parse_ctx *c, kt_pq_data_page_header_v2 *h)
@@ -471,30 +428,19 @@ static kt_status parse_data_page_header_v2(parse_ctx *c, kt_pq_data_page_header_
     unsigned seen = 0;
     int v;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &h->num_values)); seen |= 1u << 1; break;
-    case 2: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &h->num_nulls)); seen |= 1u << 2; break;
-    case 3: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &h->num_rows)); seen |= 1u << 3; break;
-    case 4: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); h->encoding = (kt_pq_encoding)v; seen |= 1u << 4; break;
-    case 5: EXPECT(c, KT_TT_I32);
-        KT_TRY(kt_thrift_i32(&c->in, &h->definition_levels_byte_length));
-        seen |= 1u << 5;
-        break;
-    case 6: EXPECT(c, KT_TT_I32);
-        KT_TRY(kt_thrift_i32(&c->in, &h->repetition_levels_byte_length));
-        seen |= 1u << 6;
-        break;
+    case 1: I32_FIELD(c, h->num_values); seen |= 1u << 1; break;
+    case 2: I32_FIELD(c, h->num_nulls); seen |= 1u << 2; break;
+    case 3: I32_FIELD(c, h->num_rows); seen |= 1u << 3; break;
+    case 4: ENUM_FIELD(c, h->encoding, kt_pq_encoding); seen |= 1u << 4; break;
+    case 5: I32_FIELD(c, h->definition_levels_byte_length); seen |= 1u << 5; break;
+    case 6: I32_FIELD(c, h->repetition_levels_byte_length); seen |= 1u << 6; break;
     case 7: EXPECT_BOOL(c); h->is_compressed = f.bool_value; break;
-    case 8: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_statistics(c, &h->statistics));
-        h->has_statistics = true;
-        break;
+    case 8: STRUCT_FIELD(c, parse_statistics, h->statistics); h->has_statistics = true; break;
     FIELDS_END(c);
-    static const char *const names[] = { NULL, "num_values", "num_nulls", "num_rows", "encoding",
-                                         "definition_levels_byte_length",
-                                         "repetition_levels_byte_length" };
-    for (int id = 1; id <= 6; id++)
-        if (!(seen & 1u << id)) return missing(c, "DataPageHeaderV2", names[id]);
-    return KT_OK;
+    static const char *const required[] = { NULL, "num_values", "num_nulls", "num_rows", "encoding",
+                                            "definition_levels_byte_length",
+                                            "repetition_levels_byte_length" };
+    return REQUIRE_FIELDS(c, "DataPageHeaderV2", seen, required);
 }
 
 kt_status kt_pq_parse_page_header(const uint8_t *buf, size_t len, kt_arena *arena,
@@ -507,26 +453,16 @@ kt_status kt_pq_parse_page_header(const uint8_t *buf, size_t len, kt_arena *aren
     unsigned seen = 0;
     int v;
     FIELDS_BEGIN(c)
-    case 1: EXPECT(c, KT_TT_I32); KT_TRY(read_enum(c, &v)); out->type = (kt_pq_page_type)v; seen |= 1u << 1; break;
-    case 2: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &out->uncompressed_page_size)); seen |= 1u << 2; break;
-    case 3: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &out->compressed_page_size)); seen |= 1u << 3; break;
-    case 4: EXPECT(c, KT_TT_I32); KT_TRY(kt_thrift_i32(&c->in, &out->crc)); out->has_crc = true; break;
-    case 5: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_data_page_header(c, &out->data_page_header));
-        out->has_data_page_header = true;
-        break;
-    case 7: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_dictionary_page_header(c, &out->dictionary_page_header));
-        out->has_dictionary_page_header = true;
-        break;
-    case 8: EXPECT(c, KT_TT_STRUCT);
-        KT_TRY(parse_data_page_header_v2(c, &out->data_page_header_v2));
-        out->has_data_page_header_v2 = true;
-        break;
+    case 1: ENUM_FIELD(c, out->type, kt_pq_page_type); seen |= 1u << 1; break;
+    case 2: I32_FIELD(c, out->uncompressed_page_size); seen |= 1u << 2; break;
+    case 3: I32_FIELD(c, out->compressed_page_size); seen |= 1u << 3; break;
+    case 4: I32_FIELD(c, out->crc); out->has_crc = true; break;
+    case 5: STRUCT_FIELD(c, parse_data_page_header, out->data_page_header); out->has_data_page_header = true; break;
+    case 7: STRUCT_FIELD(c, parse_dictionary_page_header, out->dictionary_page_header); out->has_dictionary_page_header = true; break;
+    case 8: STRUCT_FIELD(c, parse_data_page_header_v2, out->data_page_header_v2); out->has_data_page_header_v2 = true; break;
     FIELDS_END(c);
-    if (!(seen & 1u << 1)) return missing(c, "PageHeader", "type");
-    if (!(seen & 1u << 2)) return missing(c, "PageHeader", "uncompressed_page_size");
-    if (!(seen & 1u << 3)) return missing(c, "PageHeader", "compressed_page_size");
+    static const char *const required[] = { NULL, "type", "uncompressed_page_size", "compressed_page_size" };
+    KT_TRY(REQUIRE_FIELDS(c, "PageHeader", seen, required));
     *consumed = kt_thrift_offset(&c->in);
     return KT_OK;
 }

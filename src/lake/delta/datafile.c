@@ -12,20 +12,8 @@
 
 #include "format/parquet/writer.h"
 #include "lake/delta/stats.h"
+#include "lake/delta/write_type.h"
 #include "lake/delta/txn_internal.h"
-
-static kt_pq_wtype writer_type(kt_delta_type t)
-{
-    switch (t) {
-    case KT_DELTA_STRING: return KT_PQ_W_STRING;
-    case KT_DELTA_INTEGER: return KT_PQ_W_INT32;
-    case KT_DELTA_DOUBLE: return KT_PQ_W_DOUBLE;
-    case KT_DELTA_BOOLEAN: return KT_PQ_W_BOOL;
-    case KT_DELTA_TIMESTAMP: return KT_PQ_W_TIMESTAMP_US;
-    case KT_DELTA_LONG:
-    default: return KT_PQ_W_INT64;
-    }
-}
 
 static bool is_partition(const kt_delta_txn *x, const char *name)
 {
@@ -65,7 +53,7 @@ static kt_status data_schema(kt_delta_txn *x, file_schema *fs, kt_error *err)
     for (size_t i = 0; i < x->nfields; i++) {
         if (is_partition(x, x->fields[i].name)) continue;
         fs->delta[fs->n] = x->fields[i];
-        fs->pq[fs->n] = (kt_pq_field){ x->fields[i].name, writer_type(x->fields[i].type),
+        fs->pq[fs->n] = (kt_pq_field){ x->fields[i].name, kt_delta_type_writer(x->fields[i].type),
                                        x->fields[i].nullable };
         fs->n++;
     }

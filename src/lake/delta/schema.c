@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "lake/delta/internal.h"
+#include "lake/delta/write_type.h"
 
 static const char *const type_names[] = {
     [KT_DELTA_STRING] = "string",   [KT_DELTA_LONG] = "long",
@@ -32,6 +33,19 @@ kt_type kt_delta_type_column(kt_delta_type type)
     case KT_DELTA_LONG:
     case KT_DELTA_TIMESTAMP:
     default: return KT_INT64;
+    }
+}
+
+kt_pq_wtype kt_delta_type_writer(kt_delta_type type)
+{
+    switch (type) {
+    case KT_DELTA_STRING: return KT_PQ_W_STRING;
+    case KT_DELTA_INTEGER: return KT_PQ_W_INT32;
+    case KT_DELTA_DOUBLE: return KT_PQ_W_DOUBLE;
+    case KT_DELTA_BOOLEAN: return KT_PQ_W_BOOL;
+    case KT_DELTA_TIMESTAMP: return KT_PQ_W_TIMESTAMP_US;
+    case KT_DELTA_LONG:
+    default: return KT_PQ_W_INT64;
     }
 }
 
