@@ -3,6 +3,7 @@
 #   make test     every test: unit tests in release and ASan/UBSan builds,
 #                 CLI and interop tests against DuckDB/Polars/arrow-rs, fuzz smoke
 #   make bench    benchmarks (figures as ratios against peers, same run)
+#   make bench-large  1,000 ten-minute runs through kinetl run, RSS sampled (long)
 #   make fuzz     libFuzzer campaign on the Parquet reader (FUZZ_SECONDS, default 600)
 #   make demo     fresh machine -> processed sample lake
 # Sources are discovered by wildcard: a new .c under src/ or tests/unit/
@@ -36,7 +37,7 @@ TEST_BIN_ASAN := $(TEST_SRC:tests/unit/%.c=$(ASAN)/tests/%)
 SUPPORT_OBJ      := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 SUPPORT_OBJ_ASAN := $(TEST_SUPPORT:%.c=$(ASAN)/obj/%.o)
 
-.PHONY: all test unit-test bench fuzz fuzz-smoke demo deps clean check-layers
+.PHONY: all test unit-test bench bench-large fuzz fuzz-smoke demo deps clean check-layers
 .SECONDARY:
 all: $(BUILD)/kinetl
 
@@ -119,6 +120,10 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libkinetl.a
 
 bench: deps $(BUILD)/kinetl $(BENCH_BIN)
 	@BENCH="$(BENCH)" bash bench/run.sh
+
+# 1,000 ten-minute runs generated and processed, RSS sampled (bench/large/run.sh)
+bench-large: deps $(BUILD)/kinetl
+	@BENCH=large bash bench/run.sh
 
 demo: deps $(BUILD)/kinetl
 	@bash scripts/demo.sh

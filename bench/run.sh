@@ -12,7 +12,8 @@
 # It prints its own details; exit non-zero only for an error (wrong result,
 # broken bound, crash), never for a missed speed target.
 #
-# BENCH=name[,name...] runs only those; BENCH_RESULTS=FILE merges into FILE
+# BENCH=name[,name...] runs only those (and is the only way to run an
+# opt-in benchmark, marked by a "# bench: opt-in" line); BENCH_RESULTS=FILE merges into FILE
 # instead of bench/results.json (for quick runs that should not replace the
 # recorded figures). Exit status: 0 unless a benchmark errored; missed
 # targets are printed as MISSED, not failures.
@@ -42,7 +43,9 @@ if [ -n "${BENCH:-}" ]; then
     fi
   done
 else
-  names=$(echo "${!script_of[@]}" | tr ' ' '\n' | sort | xargs)
+  # A benchmark whose script has a line "# bench: opt-in" (bench/large: an
+  # hour of work) runs only when named in BENCH.
+  names=$(for n in "${!script_of[@]}"; do grep -q '^# bench: opt-in' "${script_of[$n]}" || echo "$n"; done | sort | xargs)
 fi
 [ -n "$names" ] || { echo "bench: no benchmarks found" >&2; exit 2; }
 

@@ -6,7 +6,7 @@
 #    "output_bytes":123456,"readings":13200000,"status":"ok","exit_code":0}
 #
 # usage: bench/peers/run_peer.sh PEER SOURCE OUT THREADS
-#   PEER: duckdb | polars | kinetl   (kinetl: $KINETL run --source SOURCE -j THREADS, lake OUT)
+#   PEER: duckdb | polars | kinetl   (kinetl: $KINETL run --source SOURCE -j THREADS --json, lake OUT)
 #
 # status: "ok"; "oom" when the process tree's resident memory passed
 # PEER_MEM_CAP_MB (default 20000) and was killed here, or was killed by
@@ -19,7 +19,8 @@
 # the kernel at exit), and, while it runs, VmRSS of the whole process tree
 # polled every 0.1 s for the cap (not `ulimit -v`: address-space limits break
 # allocators that reserve large virtual ranges, as DuckDB's and Polars' do).
-# readings: the `readings` field of the program's last JSON stdout line, or null.
+# readings: the `readings` field of the program's last JSON stdout line (kinetl:
+# readings_accepted + readings_quarantined of its --json summary), or null.
 # PEER_LOG_DIR=DIR keeps the program's stdout and stderr there (PEER.stdout/.stderr).
 set -uo pipefail
 
@@ -34,7 +35,7 @@ root=$(cd "$here/../.." && pwd)
 
 case $peer in
   duckdb|polars) cmd=(node "$here/${peer}_pipeline.mjs" --source "$source" --out "$out" --threads "$threads") ;;
-  kinetl) cmd=("${KINETL:-$root/build/kinetl}" --lake "$out" run --source "$source" -j "$threads") ;;
+  kinetl) cmd=("${KINETL:-$root/build/kinetl}" --lake "$out" run --source "$source" -j "$threads" --json) ;;
   *) usage ;;
 esac
 
@@ -118,6 +119,10 @@ if [ -n "${PEER_LOG_DIR:-}" ]; then
   mkdir -p "$PEER_LOG_DIR" && cp "$tmp/stdout" "$PEER_LOG_DIR/$peer.stdout" && cp "$tmp/stderr" "$PEER_LOG_DIR/$peer.stderr"
 fi
 readings=$(tail -n 1 "$tmp/stdout" | grep -oE '"readings":[0-9]+' | head -n 1 | cut -d: -f2)
+if [ -z "$readings" ] && [ "$peer" = kinetl ]; then
+  # kinetl run --json: readings = accepted + quarantined
+  readings=$(tail -n 1 "$tmp/stdout" | grep -oE '"readings_(accepted|quarantined)":[0-9]+' | cut -d: -f2 | awk '{ s += $1; n++ } END { if (n == 2) print s }')
+fi
 output_bytes=0
 if [ -d "$out" ]; then
   # the DuckDB peer's spill directory is scratch, not output
