@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "gen/gen.h"
 
@@ -35,14 +37,6 @@ static void usage(FILE *out)
             "  --force              write into a non-empty directory\n"
             "  --quiet              no summary line\n"
             "  --help               this text\n");
-}
-
-static int fail_usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "kinetl gen: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see kinetl gen --help)\n");
-    return KT_EXIT_USAGE;
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -76,20 +70,6 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-/* Value of an option given as "--name VALUE" or "--name=VALUE"; NULL if argv[*i] is not it. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n)) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n]) return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv)
 {
     (void)g;
@@ -98,7 +78,7 @@ int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv)
     int quiet = 0, runs_set = 0, minutes_set = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        int missing = 0;
+        bool missing = false;
         long n;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
@@ -109,46 +89,46 @@ int kt_cmd_gen(const kt_cli_globals *g, int argc, char **argv)
             o.force = true;
         } else if (!strcmp(a, "--quiet")) {
             quiet = 1;
-        } else if ((v = option_value(argc, argv, &i, "--out", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--out", &missing))) {
             o.out_dir = v;
-        } else if ((v = option_value(argc, argv, &i, "--profile", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--profile", &missing))) {
             if (!strcmp(v, "sample")) o.profile = KT_GEN_PROFILE_SAMPLE;
             else if (!strcmp(v, "scale")) o.profile = KT_GEN_PROFILE_SCALE;
-            else return fail_usage("unknown profile '%s' (sample or scale)", v);
-        } else if ((v = option_value(argc, argv, &i, "--runs", &missing))) {
-            if (parse_long(v, 1, 100000, &n)) return fail_usage("--runs needs a number from 1 to 100000, not '%s'", v);
+            else return kt_cli_usage_error("gen", "unknown profile '%s' (sample or scale)", v);
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--runs", &missing))) {
+            if (parse_long(v, 1, 100000, &n)) return kt_cli_usage_error("gen", "--runs needs a number from 1 to 100000, not '%s'", v);
             o.runs = (int)n;
             runs_set = 1;
-        } else if ((v = option_value(argc, argv, &i, "--minutes", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--minutes", &missing))) {
             if (parse_double(v, &o.minutes) || o.minutes < 0.01 || o.minutes > 1440)
-                return fail_usage("--minutes needs a number from 0.01 to 1440, not '%s'", v);
+                return kt_cli_usage_error("gen", "--minutes needs a number from 0.01 to 1440, not '%s'", v);
             minutes_set = 1;
-        } else if ((v = option_value(argc, argv, &i, "--files", &missing))) {
-            if (parse_long(v, 1, 10000, &n)) return fail_usage("--files needs a number from 1 to 10000, not '%s'", v);
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--files", &missing))) {
+            if (parse_long(v, 1, 10000, &n)) return kt_cli_usage_error("gen", "--files needs a number from 1 to 10000, not '%s'", v);
             o.files_per_day = (int)n;
-        } else if ((v = option_value(argc, argv, &i, "--seed", &missing))) {
-            if (parse_u64(v, &o.seed)) return fail_usage("--seed needs an unsigned 64-bit integer, not '%s'", v);
-        } else if ((v = option_value(argc, argv, &i, "--noise", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--seed", &missing))) {
+            if (parse_u64(v, &o.seed)) return kt_cli_usage_error("gen", "--seed needs an unsigned 64-bit integer, not '%s'", v);
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--noise", &missing))) {
             if (parse_double(v, &o.noise) || o.noise < 0 || o.noise > 1000)
-                return fail_usage("--noise needs a number from 0 to 1000, not '%s'", v);
-        } else if ((v = option_value(argc, argv, &i, "--truth", &missing))) {
+                return kt_cli_usage_error("gen", "--noise needs a number from 0 to 1000, not '%s'", v);
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--truth", &missing))) {
             o.truth_path = v;
-        } else if ((v = option_value(argc, argv, &i, "--truth-samples", &missing))) {
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--truth-samples", &missing))) {
             o.truth_samples_path = v;
-        } else if ((v = option_value(argc, argv, &i, "--threads", &missing)) ||
-                   (!missing && (v = option_value(argc, argv, &i, "-j", &missing)))) {
-            if (parse_long(v, 1, 256, &n)) return fail_usage("--threads needs a number from 1 to 256, not '%s'", v);
+        } else if ((v = kt_cli_option_value(argc, argv, &i, "--threads", &missing)) ||
+                   (!missing && (v = kt_cli_option_value(argc, argv, &i, "-j", &missing)))) {
+            if (parse_long(v, 1, 256, &n)) return kt_cli_usage_error("gen", "--threads needs a number from 1 to 256, not '%s'", v);
             o.threads = (int)n;
         } else if (missing) {
-            return fail_usage("%s needs a value", a);
+            return kt_cli_usage_error("gen", "%s needs a value", a);
         } else {
-            return fail_usage("unknown option '%s'", a);
+            return kt_cli_usage_error("gen", "unknown option '%s'", a);
         }
-        if (missing) return fail_usage("%s needs a value", a);
+        if (missing) return kt_cli_usage_error("gen", "%s needs a value", a);
     }
-    if (!o.out_dir) return fail_usage("%s", "--out DIR is required");
+    if (!o.out_dir) return kt_cli_usage_error("gen", "--out DIR is required");
     if (o.profile == KT_GEN_PROFILE_SAMPLE && (runs_set || minutes_set))
-        return fail_usage("%s", "--runs and --minutes apply to --profile scale (the sample's runs are fixed)");
+        return kt_cli_usage_error("gen", "--runs and --minutes apply to --profile scale (the sample's runs are fixed)");
     kt_gen_result res;
     kt_error err;
     kt_error_clear(&err);
