@@ -4,7 +4,7 @@
  */
 #include "cli/row_format.h"
 
-#include "cli/double_format.h"
+#include "core/double_format.h"
 
 #include <errno.h>
 #include <float.h>

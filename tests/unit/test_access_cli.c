@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "check.h"
-#include "../../src/cli/double_format.c"
 #include "../../src/cli/row_format.c"
 #include "../../src/cli/table_text.c"
 #include "../../src/cli/iso_time.c"

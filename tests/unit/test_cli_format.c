@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "check.h"
-#include "../../src/cli/double_format.c"
 #include "../../src/cli/row_format.c"
 #include "../../src/cli/args.c"
 
