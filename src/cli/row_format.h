@@ -93,6 +93,10 @@ typedef struct kt_float_memo {
     char text[40];
 } kt_float_memo;
 
+/* What one thread needs to render CSV rows: its text buffer and the last
+ * text of every column (row_format.c). */
+typedef struct kt_row_cells kt_row_cells;
+
 typedef struct kt_row_writer {
     kt_text_style style;
     size_t ncols;
@@ -105,6 +109,7 @@ typedef struct kt_row_writer {
     size_t *key_end;          /* JSON: end offset of column i's key in `keys` */
     kt_float_memo *memo;      /* one per column */
     uint8_t *fast;            /* per column: a direct rendering path, chosen per batch */
+    kt_row_cells *cells;      /* CSV rows rendered on the calling thread */
 } kt_row_writer;
 
 /* names and types must outlive the writer. */
@@ -115,6 +120,19 @@ kt_status kt_row_writer_header(kt_row_writer *w, kt_error *err);
 /* Rows [from, from + count) of cols[0..ncols). */
 kt_status kt_row_writer_rows(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,
                              kt_error *err);
+/* CSV, for rendering on several threads: the direct path of every column
+ * of this batch (paths[ncols]), then rows [from, to) appended to the
+ * cells' buffer (any thread, one kt_row_cells per thread, w read-only);
+ * kt_row_writer_write_cells() sends that text out and empties the buffer
+ * (kt_row_writer_write() any other buffer). */
+kt_row_cells *kt_row_cells_new(size_t ncols);
+void kt_row_cells_free(kt_row_cells *cells);
+kt_buf *kt_row_cells_buf(kt_row_cells *cells);
+kt_status kt_row_writer_write_cells(kt_row_writer *w, kt_row_cells *cells, kt_error *err);
+void kt_row_writer_csv_paths(const kt_row_writer *w, const kt_column *cols, uint8_t *paths);
+kt_status kt_row_writer_csv_chunk(const kt_row_writer *w, kt_row_cells *cells, const kt_column *cols,
+                                  const uint8_t *paths, size_t from, size_t to);
+kt_status kt_row_writer_write(kt_row_writer *w, kt_buf *text, kt_error *err);
 /* Writes what is buffered and flushes the stream. */
 kt_status kt_row_writer_flush(kt_row_writer *w, kt_error *err);
 void kt_row_writer_free(kt_row_writer *w);
