@@ -4,6 +4,7 @@
  */
 #include "cli/row_format.h"
 
+#include "cli/csv_parallel.h"
 #include "core/double_format.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FLUSH_AT (1u << 20)   /* write out the row buffer past 1 MiB */
 #define MAX_DECIMAL_DIGITS 60 /* scale beyond this (hostile files) prints as a double */
@@ -424,6 +426,13 @@ void kt_render_type_name(const kt_render_type *t, char *out, size_t size)
 
 /* ------------------------------------------------------------ rows */
 
+int kt_row_writer_default_threads(void)
+{
+    const char *env = getenv("KINETL_CAT_THREADS");
+    if (env && *env) return atoi(env) > 1 ? 2 : 1;
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
 kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *const *names,
                              const kt_render_type *types, size_t ncols, FILE *out,
                              const char *out_name)
@@ -441,6 +450,7 @@ kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *
     w->fast = calloc(ncols ? ncols : 1, 1);
     w->cells = kt_row_cells_new(ncols);
     if (!w->memo || !w->fast || !w->cells) return KT_ERR_NOMEM;
+    w->threads = kt_row_writer_default_threads();
     if (style != KT_TEXT_JSON) return KT_OK;
     w->key_end = calloc(ncols ? ncols : 1, sizeof *w->key_end);
     if (!w->key_end) return KT_ERR_NOMEM;
@@ -461,7 +471,7 @@ kt_status kt_row_writer_write(kt_row_writer *w, kt_buf *text, kt_error *err)
 }
 
 /* The header (in buf) goes before the rows (in cells). */
-static kt_status drain(kt_row_writer *w, kt_error *err)
+kt_status kt_row_writer_drain(kt_row_writer *w, kt_error *err)
 {
     KT_TRY(kt_row_writer_write(w, &w->buf, err));
     return w->cells ? kt_row_writer_write_cells(w, w->cells, err) : KT_OK;
@@ -823,7 +833,7 @@ static kt_status csv_rows_serial(kt_row_writer *w, const kt_column *cols, size_t
         if (kt_row_writer_csv_chunk(w, w->cells, cols, w->fast, r, to) != KT_OK)
             return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting rows %zu..%zu", w->out_name, r, to);
         r = to;
-        if (w->cells->buf.len >= FLUSH_AT) KT_TRY(drain(w, err));
+        if (w->cells->buf.len >= FLUSH_AT) KT_TRY(kt_row_writer_drain(w, err));
     }
     return KT_OK;
 }
@@ -831,19 +841,21 @@ static kt_status csv_rows_serial(kt_row_writer *w, const kt_column *cols, size_t
 kt_status kt_row_writer_rows(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,
                              kt_error *err)
 {
+    if (w->style == KT_TEXT_CSV && w->threads > 1 && count >= 2 * KT_CSV_CHUNK_ROWS)
+        return kt_csv_rows_parallel(w, cols, from, count, err);
     if (w->style == KT_TEXT_CSV) return csv_rows_serial(w, cols, from, count, err);
     for (size_t c = 0; c < w->ncols; c++) w->fast[c] = fast_path(&w->types[c], cols[c].type);
     for (size_t r = from; r < from + count; r++) {
         if (render_row(w, cols, r) != KT_OK)
             return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting row %zu", w->out_name, r);
-        if (w->buf.len >= FLUSH_AT) KT_TRY(drain(w, err));
+        if (w->buf.len >= FLUSH_AT) KT_TRY(kt_row_writer_drain(w, err));
     }
     return KT_OK;
 }
 
 kt_status kt_row_writer_flush(kt_row_writer *w, kt_error *err)
 {
-    KT_TRY(drain(w, err));
+    KT_TRY(kt_row_writer_drain(w, err));
     if (fflush(w->out) != 0)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
     return KT_OK;
@@ -857,6 +869,7 @@ void kt_row_writer_free(kt_row_writer *w)
     free(w->memo);
     free(w->fast);
     kt_row_cells_free(w->cells);
+    kt_csv_parallel_free(w);
     w->cells = NULL;
     w->key_end = NULL;
     w->memo = NULL;

@@ -110,7 +110,13 @@ typedef struct kt_row_writer {
     kt_float_memo *memo;      /* one per column */
     uint8_t *fast;            /* per column: a direct rendering path, chosen per batch */
     kt_row_cells *cells;      /* CSV rows rendered on the calling thread */
+    int threads;              /* CSV: 2 renders batches on two threads (cli/csv_parallel.h) */
+    void *parallel_slots;     /* cli/csv_parallel.c's state */
 } kt_row_writer;
+
+/* 2 when the machine has more than one CPU online, else 1; the environment
+ * variable KINETL_CAT_THREADS=1 forces one thread. */
+int kt_row_writer_default_threads(void);
 
 /* names and types must outlive the writer. */
 kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *const *names,
@@ -133,6 +139,8 @@ void kt_row_writer_csv_paths(const kt_row_writer *w, const kt_column *cols, uint
 kt_status kt_row_writer_csv_chunk(const kt_row_writer *w, kt_row_cells *cells, const kt_column *cols,
                                   const uint8_t *paths, size_t from, size_t to);
 kt_status kt_row_writer_write(kt_row_writer *w, kt_buf *text, kt_error *err);
+/* Writes out the header and the rows rendered so far, without flushing the stream. */
+kt_status kt_row_writer_drain(kt_row_writer *w, kt_error *err);
 /* Writes what is buffered and flushes the stream. */
 kt_status kt_row_writer_flush(kt_row_writer *w, kt_error *err);
 void kt_row_writer_free(kt_row_writer *w);
