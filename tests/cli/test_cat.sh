@@ -3,7 +3,8 @@
 # written through the Delta API from the real transform
 # (build/tests/test_table_scan --make-lake): formats, --run pruning,
 # --columns, --limit, --version/--as-of time travel, --out (also to a FIFO),
-# one vs two rendering threads on batches of 55,000 rows, exit codes
+# one vs two threads (split decode, parallel rendering) on 55,000-row
+# batches, exit codes
 # (0 ok, 1 unknown table / bad version, 2 usage) and one-line errors.
 # Expected counts come from the lake itself (`kinetl tables --json` sums
 # add.stats numRecords, which the writer took from the data), not from cat.
@@ -144,6 +145,12 @@ if "$MAKER" --make-lake "$biglake" --runs 1 --seconds 150 2>"$tmp/err"; then
     check ${t}_two_threads_same_csv [ "$rc" = 0 -a "$rc2" = 0 -a "$(wc -l <"$tmp/one.csv")" -gt 40000 ] && \
       check ${t}_two_threads_same_bytes cmp -s "$tmp/one.csv" "$tmp/two.csv"
   done
+  # projection and --limit through the two half-scans
+  cols=time,v1,run_uuid,f1,x_1,measured_mask
+  KINETL_CAT_THREADS=1 "$K" --lake "$biglake" cat features --columns $cols --limit 30000 >"$tmp/one.csv" 2>"$tmp/err"
+  KINETL_CAT_THREADS=2 "$K" --lake "$biglake" cat features --columns $cols --limit 30000 >"$tmp/two.csv" 2>>"$tmp/err"
+  check projected_two_threads_same_bytes [ "$(wc -l <"$tmp/two.csv")" = 30001 ] && \
+    check projected_two_threads_same cmp -s "$tmp/one.csv" "$tmp/two.csv"
 else
   fail make_big_lake "$(cat "$tmp/err")"
 fi
