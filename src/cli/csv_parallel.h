@@ -15,7 +15,7 @@
 
 #include "cli/row_format.h"
 
-#define KT_CSV_CHUNK_ROWS 8192
+#define KT_CSV_CHUNK_ROWS 4096
 
 /* Rows [from, from + count) of cols; w->cells holds the calling thread's state. */
 kt_status kt_csv_rows_parallel(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,

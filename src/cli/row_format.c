@@ -711,9 +711,10 @@ static inline void put2(char *p, unsigned v)
 /* ISO-8601 with the day's text memoized, or NULL outside years 0..9999. */
 static char *csv_timestamp(column_memo *m, char *p, int64_t v, int digits, bool utc)
 {
-    int64_t per_sec = POW10[digits];
-    int64_t frac = v % per_sec;
-    int64_t secs = v / per_sec - (frac < 0);
+    /* microseconds (every kinetl table) divide by a constant: no division instruction */
+    int64_t per_sec = digits == 6 ? 1000000 : POW10[digits];
+    int64_t frac = digits == 6 ? v % 1000000 : v % per_sec;
+    int64_t secs = (digits == 6 ? v / 1000000 : v / per_sec) - (frac < 0);
     if (frac < 0) frac += per_sec;
     int64_t sod = secs % 86400;
     int64_t days = secs / 86400 - (sod < 0);
