@@ -76,7 +76,7 @@ static size_t claim(job *j)
 }
 
 /* Renders chunk k into its slot, then publishes it (takes and leaves the lock held). */
-static void render(job *j, size_t k)
+static void render_chunk(job *j, size_t k)
 {
     slot *s = &slots_of(j->w)[k % SLOTS];
     pthread_mutex_unlock(&j->lock);
@@ -96,7 +96,7 @@ static void *helper(void *arg)
     while (!j->stop && j->next_claim < j->nchunks) {
         size_t k = claim(j);
         if (k == SIZE_MAX) pthread_cond_wait(&j->changed, &j->lock);
-        else render(j, k);
+        else render_chunk(j, k);
     }
     pthread_mutex_unlock(&j->lock);
     return NULL;
@@ -123,7 +123,7 @@ static kt_status lead(job *j, kt_error *err)
         }
         size_t k = claim(j);
         if (k == SIZE_MAX) pthread_cond_wait(&j->changed, &j->lock);
-        else render(j, k);
+        else render_chunk(j, k);
     }
     j->stop = true;
     pthread_cond_broadcast(&j->changed);

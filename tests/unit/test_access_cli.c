@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "../../src/cli/row_format.c"
+#include "../../src/cli/csv_parallel.c"
 #include "../../src/cli/table_text.c"
 #include "../../src/cli/iso_time.c"
 

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "../../src/cli/row_format.c"
+#include "../../src/cli/csv_parallel.c"
 #include "../../src/cli/args.c"
 
 /* Renders one scalar into a NUL-terminated static buffer. */
