@@ -124,4 +124,5 @@ for (const { minutes, rowGroupRows, tables } of LAKES) {
   }
 }
 writeFileSync(process.env.BENCH_RESULT || 'build/bench-results/cat.json',
-  JSON.stringify({ summary, cat: { details, load_average_before: load, load_average_after: os.loadavg()[0] } }, null, 1));
+  JSON.stringify({ summary, cat: { details, load_average_before: load, load_average_after: os.loadavg()[0],
+    cpus: os.cpus().length, kinetl_threads: process.env.KINETL_CAT_THREADS === '1' || os.cpus().length < 2 ? 1 : 2 } }, null, 1));

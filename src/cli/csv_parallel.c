@@ -138,7 +138,10 @@ kt_status kt_csv_rows_parallel(kt_row_writer *w, const kt_column *cols, size_t f
     kt_row_writer_csv_paths(w, cols, w->fast);
     job j = { .w = w, .cols = cols, .from = from, .count = count,
               .nchunks = (count + KT_CSV_CHUNK_ROWS - 1) / KT_CSV_CHUNK_ROWS };
-    for (int i = 0; i < SLOTS; i++) slots_of(w)[i] = (slot){ .cells = slots_of(w)[i].cells, .chunk = SIZE_MAX };
+    for (int i = 0; i < SLOTS; i++) {   /* text left by a batch that failed is dropped */
+        kt_row_cells_reset(slots_of(w)[i].cells);
+        slots_of(w)[i] = (slot){ .cells = slots_of(w)[i].cells, .chunk = SIZE_MAX };
+    }
     pthread_mutex_init(&j.lock, NULL);
     pthread_cond_init(&j.changed, NULL);
     pthread_t t;

@@ -667,6 +667,12 @@ void kt_row_cells_free(kt_row_cells *cells)
 
 kt_buf *kt_row_cells_buf(kt_row_cells *cells) { return &cells->buf; }
 
+void kt_row_cells_reset(kt_row_cells *cells)
+{
+    cells->epoch++;
+    kt_buf_clear(&cells->buf);
+}
+
 kt_status kt_row_writer_write_cells(kt_row_writer *w, kt_row_cells *cells, kt_error *err)
 {
     cells->epoch++;

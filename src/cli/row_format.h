@@ -135,6 +135,8 @@ kt_row_cells *kt_row_cells_new(size_t ncols);
 void kt_row_cells_free(kt_row_cells *cells);
 kt_buf *kt_row_cells_buf(kt_row_cells *cells);
 kt_status kt_row_writer_write_cells(kt_row_writer *w, kt_row_cells *cells, kt_error *err);
+/* Drops the text rendered into cells without writing it. */
+void kt_row_cells_reset(kt_row_cells *cells);
 void kt_row_writer_csv_paths(const kt_row_writer *w, const kt_column *cols, uint8_t *paths);
 kt_status kt_row_writer_csv_chunk(const kt_row_writer *w, kt_row_cells *cells, const kt_column *cols,
                                   const uint8_t *paths, size_t from, size_t to);
