@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/iso_time.h"
 #include "cli/lake_read.h"
+#include "cli/split_scan.h"
 
 #define RUN_COLUMN "run_uuid"
 
@@ -142,6 +143,7 @@ static int cat_table(const kt_cli_globals *g, const kt_args_spec *spec, const ca
     kt_delta_table *t = NULL;
     kt_delta_snapshot *snap = NULL;
     kt_scan *scan = NULL;
+    kt_split_scan *split_scan = NULL;
     kt_sink *sink = NULL;
     size_t *idx = NULL;
     kt_sink_column *sc = NULL;
@@ -175,21 +177,32 @@ static int cat_table(const kt_cli_globals *g, const kt_args_spec *spec, const ca
     if (a->runs.count) warn_missing_runs(snap, table, &a->runs);
     kt_scan_options so = { .fields = a->columns ? idx : NULL, .nfields = ncols,
                            .filter = a->runs.count ? &filter : NULL };
-    st = kt_scan_open(t, snap, &so, &scan, &err);
+    /* CSV is formatted on two threads when there are two CPUs: decode on two too */
+    bool split = a->format == FMT_CSV && kt_row_writer_default_threads() > 1;
+    size_t nout = 0;
+    if (split) {
+        st = kt_split_scan_open(t, snap, &so, &split_scan, &err);
+        if (st == KT_OK) kt_split_scan_sink_columns(split_scan, sc), nout = kt_split_scan_num_columns(split_scan);
+    } else {
+        st = kt_scan_open(t, snap, &so, &scan, &err);
+        if (st == KT_OK) kt_scan_sink_columns(scan, sc), nout = kt_scan_num_columns(scan);
+    }
     if (st == KT_OK) {
-        kt_scan_sink_columns(scan, sc);
         kt_sink_options o = { .format = sink_format(a->format), .out_path = a->out,
                               .codec = CODEC_VALUES[a->codec < 0 ? 0 : a->codec], .source_name = table };
-        st = kt_sink_open(&o, sc, kt_scan_num_columns(scan), &sink, &err);
+        st = kt_sink_open(&o, sc, nout, &sink, &err);
     }
     int64_t rows = 0;
-    if (st == KT_OK) st = kt_scan_copy(scan, sink, a->limit, &rows, &err);
+    if (st == KT_OK)
+        st = split ? kt_split_scan_copy(split_scan, sink, a->limit, &rows, &err)
+                   : kt_scan_copy(scan, sink, a->limit, &rows, &err);
     if (st == KT_OK) st = kt_sink_close(sink, &err);
     if (st != KT_OK) rc = st == KT_ERR_USAGE ? KT_EXIT_USAGE : kt_cli_fail("cat", err.msg);
     if (st == KT_ERR_USAGE) fprintf(stderr, "kinetl cat: %s\n", err.msg);
 done:
     kt_sink_free(sink);
     kt_scan_free(scan);
+    kt_split_scan_free(split_scan);
     kt_delta_snapshot_free(snap);
     kt_delta_close(t);
     free(idx);

@@ -4,7 +4,8 @@
  */
 #include "cli/row_format.h"
 
-#include "cli/double_format.h"
+#include "cli/csv_parallel.h"
+#include "core/double_format.h"
 
 #include <errno.h>
 #include <float.h>
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FLUSH_AT (1u << 20)   /* write out the row buffer past 1 MiB */
 #define MAX_DECIMAL_DIGITS 60 /* scale beyond this (hostile files) prints as a double */
@@ -424,6 +426,13 @@ void kt_render_type_name(const kt_render_type *t, char *out, size_t size)
 
 /* ------------------------------------------------------------ rows */
 
+int kt_row_writer_default_threads(void)
+{
+    const char *env = getenv("KINETL_CAT_THREADS");
+    if (env && *env) return atoi(env) > 1 ? 2 : 1;
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+}
+
 kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *const *names,
                              const kt_render_type *types, size_t ncols, FILE *out,
                              const char *out_name)
@@ -439,7 +448,9 @@ kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *
     kt_buf_init(&w->keys);
     w->memo = calloc(ncols ? ncols : 1, sizeof *w->memo);
     w->fast = calloc(ncols ? ncols : 1, 1);
-    if (!w->memo || !w->fast) return KT_ERR_NOMEM;
+    w->cells = kt_row_cells_new(ncols);
+    if (!w->memo || !w->fast || !w->cells) return KT_ERR_NOMEM;
+    w->threads = kt_row_writer_default_threads();
     if (style != KT_TEXT_JSON) return KT_OK;
     w->key_end = calloc(ncols ? ncols : 1, sizeof *w->key_end);
     if (!w->key_end) return KT_ERR_NOMEM;
@@ -451,12 +462,19 @@ kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *
     return KT_OK;
 }
 
-static kt_status drain(kt_row_writer *w, kt_error *err)
+kt_status kt_row_writer_write(kt_row_writer *w, kt_buf *text, kt_error *err)
 {
-    if (w->buf.len && fwrite(w->buf.data, 1, w->buf.len, w->out) != w->buf.len)
+    if (text->len && fwrite(text->data, 1, text->len, w->out) != text->len)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
-    kt_buf_clear(&w->buf);
+    kt_buf_clear(text);
     return KT_OK;
+}
+
+/* The header (in buf) goes before the rows (in cells). */
+kt_status kt_row_writer_drain(kt_row_writer *w, kt_error *err)
+{
+    KT_TRY(kt_row_writer_write(w, &w->buf, err));
+    return w->cells ? kt_row_writer_write_cells(w, w->cells, err) : KT_OK;
 }
 
 kt_status kt_row_writer_header(kt_row_writer *w, kt_error *err)
@@ -590,21 +608,261 @@ static kt_status render_row(kt_row_writer *w, const kt_column *cols, size_t row)
     return kt_buf_append_byte(&w->buf, '\n');
 }
 
+/* ------------------------------------------------------------ CSV rows, direct */
+
+/* CSV rows of the types kinetl tables are made of go cell by cell straight
+ * into the text buffer: one reservation per row, the separators written in
+ * place, no scalar, and per column the last text, reused when the value
+ * repeats (held cells, ids stored as doubles, the run id on every row, the
+ * date of consecutive timestamps). A cell these paths cannot take (a
+ * non-finite double, a year outside 0..9999, a long string, another type)
+ * goes through kt_render_scalar. The state is per thread: see kt_row_cells. */
+
+#define MEMO_TEXT 48   /* < CELL_ROOM: a memoized text is copied at a fixed size */
+
+typedef struct column_memo {
+    /* doubles: the text of `bits` is still in the buffer at `at` while the
+     * buffer has not been emptied since (`epoch`): copying it from there,
+     * written long ago, avoids a copy of the fresh text, which would stall
+     * on the bytes just stored */
+    uint64_t bits;
+    size_t at;
+    uint64_t epoch;
+    uint8_t len;
+    bool f_valid;
+    int64_t day;                 /* timestamps: `date` is this day's "YYYY-MM-DDT" */
+    bool date_valid;
+    char date[16];
+    bool text_valid;             /* strings: `in` rendered as `out` */
+    uint8_t in_len, out_len;
+    char in[MEMO_TEXT], out[MEMO_TEXT];
+} column_memo;
+
+struct kt_row_cells {
+    kt_buf buf;
+    uint64_t epoch;              /* times buf was emptied */
+    column_memo *memo;
+};
+
+kt_row_cells *kt_row_cells_new(size_t ncols)
+{
+    kt_row_cells *cells = calloc(1, sizeof *cells);
+    if (!cells) return NULL;
+    kt_buf_init(&cells->buf);
+    cells->memo = calloc(ncols ? ncols : 1, sizeof *cells->memo);
+    if (!cells->memo) {
+        free(cells);
+        return NULL;
+    }
+    return cells;
+}
+
+void kt_row_cells_free(kt_row_cells *cells)
+{
+    if (!cells) return;
+    kt_buf_free(&cells->buf);
+    free(cells->memo);
+    free(cells);
+}
+
+kt_buf *kt_row_cells_buf(kt_row_cells *cells) { return &cells->buf; }
+
+void kt_row_cells_reset(kt_row_cells *cells)
+{
+    cells->epoch++;
+    kt_buf_clear(&cells->buf);
+}
+
+kt_status kt_row_writer_write_cells(kt_row_writer *w, kt_row_cells *cells, kt_error *err)
+{
+    cells->epoch++;
+    return kt_row_writer_write(w, &cells->buf, err);
+}
+
+enum { CSV_GENERIC, CSV_DOUBLE, CSV_INT32, CSV_INT64, CSV_TIMESTAMP, CSV_STRING };
+
+static uint8_t csv_path(const kt_render_type *t, kt_type type)
+{
+    if (t->kind == KT_R_STRING && type == KT_BYTES) return CSV_STRING;
+    if (t->kind == KT_R_TIMESTAMP && type == KT_INT64 && t->digits >= 0 && t->digits <= 9) return CSV_TIMESTAMP;
+    return fast_path(t, type);   /* FAST_* and CSV_* agree on the first four */
+}
+
+#define DOUBLE_COPY 32   /* >= the longest double text (24), <= CELL_ROOM */
+
+static char *csv_double(column_memo *m, const kt_row_cells *cells, char *p, double d)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    if (m->f_valid && m->bits == bits && m->epoch == cells->epoch) {
+        memcpy(p, cells->buf.data + m->at, DOUBLE_COPY);   /* inside the reserved room */
+        return p + m->len;
+    }
+    int n = kt_format_double(p, CELL_ROOM, d);
+    m->f_valid = n <= DOUBLE_COPY;
+    m->bits = bits;
+    m->at = (size_t)(p - (char *)cells->buf.data);
+    m->epoch = cells->epoch;
+    m->len = (uint8_t)n;
+    return p + n;
+}
+
+/* Two digits of v < 100 at p. */
+static inline void put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+/* ISO-8601 with the day's text memoized, or NULL outside years 0..9999. */
+static char *csv_timestamp(column_memo *m, char *p, int64_t v, int digits, bool utc)
+{
+    /* microseconds (every kinetl table) divide by a constant: no division instruction */
+    int64_t per_sec = digits == 6 ? 1000000 : POW10[digits];
+    int64_t frac = digits == 6 ? v % 1000000 : v % per_sec;
+    int64_t secs = (digits == 6 ? v / 1000000 : v / per_sec) - (frac < 0);
+    if (frac < 0) frac += per_sec;
+    int64_t sod = secs % 86400;
+    int64_t days = secs / 86400 - (sod < 0);
+    if (sod < 0) sod += 86400;
+    if (!m->date_valid || m->day != days) {
+        int64_t y;
+        unsigned mo, d;
+        civil_from_days(days, &y, &mo, &d);
+        if (y < 0 || y > 9999) return NULL;
+        put_digits(m->date, y, 4);
+        m->date[4] = '-';
+        put2(m->date + 5, mo);
+        m->date[7] = '-';
+        put2(m->date + 8, d);
+        m->date[10] = 'T';
+        m->day = days;
+        m->date_valid = true;
+    }
+    memcpy(p, m->date, 11);
+    unsigned s = (unsigned)sod;
+    put2(p + 11, s / 3600);
+    p[13] = ':';
+    put2(p + 14, s / 60 % 60);
+    p[16] = ':';
+    put2(p + 17, s % 60);
+    p += 19;
+    if (digits) {
+        *p++ = '.';
+        put_digits(p, frac, digits);
+        p += digits;
+    }
+    if (utc) *p++ = 'Z';
+    return p;
+}
+
+/* A CSV string field when it repeats the column's last one, else NULL
+ * (rendered the general way, then remembered by remember_string). */
+static char *csv_string(column_memo *m, char *p, const kt_column *col, size_t row)
+{
+    size_t len;
+    const char *s = kt_column_bytes_at(col, row, &len);
+    if (!m->text_valid || len != m->in_len || memcmp(s, m->in, len)) return NULL;
+    memcpy(p, m->out, MEMO_TEXT);   /* fixed size: inlined; CELL_ROOM covers it */
+    return p + m->out_len;
+}
+
+static void remember_string(column_memo *m, const kt_column *col, size_t row, const uint8_t *text, size_t n)
+{
+    size_t len;
+    const char *s = kt_column_bytes_at(col, row, &len);
+    m->text_valid = len <= MEMO_TEXT && n <= MEMO_TEXT;
+    if (!m->text_valid) return;
+    memcpy(m->in, s, len);
+    memcpy(m->out, text, n);
+    m->in_len = (uint8_t)len;
+    m->out_len = (uint8_t)n;
+}
+
+/* One cell by its direct path, or NULL for the general one. */
+static char *csv_cell(const kt_row_cells *cells, column_memo *m, uint8_t path, const kt_render_type *t,
+                      const kt_column *col, size_t row, char *p)
+{
+    switch (path) {
+    case CSV_DOUBLE: {
+        double d = KT_COL_DOUBLE(col)[row];
+        return isfinite(d) ? csv_double(m, cells, p, d) : NULL;
+    }
+    case CSV_INT32: return p + format_i64(p, CELL_ROOM, KT_COL_I32(col)[row]);
+    case CSV_INT64: return p + format_i64(p, CELL_ROOM, KT_COL_I64(col)[row]);
+    case CSV_TIMESTAMP: return csv_timestamp(m, p, KT_COL_I64(col)[row], t->digits, t->utc);
+    case CSV_STRING: return csv_string(m, p, col, row);
+    default: return NULL;
+    }
+}
+
+kt_status kt_row_writer_csv_chunk(const kt_row_writer *w, kt_row_cells *cells, const kt_column *cols,
+                                  const uint8_t *paths, size_t from, size_t to)
+{
+    kt_buf *b = &cells->buf;
+    size_t row_room = (w->ncols + 1) * CELL_ROOM;
+    for (size_t r = from; r < to; r++) {
+        KT_TRY(kt_buf_reserve(b, row_room));
+        char *p = (char *)b->data + b->len;
+        for (size_t c = 0; c < w->ncols; c++) {
+            const kt_column *col = &cols[c];
+            if (c) *p++ = ',';
+            if (col->valid && !col->valid[r]) continue;
+            char *end = csv_cell(cells, &cells->memo[c], paths[c], &w->types[c], col, r, p);
+            if (end) {
+                p = end;
+                continue;
+            }
+            size_t start = b->len = (size_t)(p - (char *)b->data);
+            kt_scalar v = kt_scalar_from_column(col, r);
+            KT_TRY(kt_render_scalar(b, &w->types[c], &v, w->style));
+            if (paths[c] == CSV_STRING) remember_string(&cells->memo[c], col, r, b->data + start, b->len - start);
+            KT_TRY(kt_buf_reserve(b, row_room));
+            p = (char *)b->data + b->len;
+        }
+        *p++ = '\n';
+        b->len = (size_t)(p - (char *)b->data);
+    }
+    return KT_OK;
+}
+
+void kt_row_writer_csv_paths(const kt_row_writer *w, const kt_column *cols, uint8_t *paths)
+{
+    for (size_t c = 0; c < w->ncols; c++) paths[c] = csv_path(&w->types[c], cols[c].type);
+}
+
+/* CSV rows on this thread, drained past FLUSH_AT. */
+static kt_status csv_rows_serial(kt_row_writer *w, const kt_column *cols, size_t from, size_t count, kt_error *err)
+{
+    kt_row_writer_csv_paths(w, cols, w->fast);
+    for (size_t r = from; r < from + count;) {
+        size_t to = r + 4096 < from + count ? r + 4096 : from + count;
+        if (kt_row_writer_csv_chunk(w, w->cells, cols, w->fast, r, to) != KT_OK)
+            return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting rows %zu..%zu", w->out_name, r, to);
+        r = to;
+        if (w->cells->buf.len >= FLUSH_AT) KT_TRY(kt_row_writer_drain(w, err));
+    }
+    return KT_OK;
+}
+
 kt_status kt_row_writer_rows(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,
                              kt_error *err)
 {
+    if (w->style == KT_TEXT_CSV && w->threads > 1 && count >= 2 * KT_CSV_CHUNK_ROWS)
+        return kt_csv_rows_parallel(w, cols, from, count, err);
+    if (w->style == KT_TEXT_CSV) return csv_rows_serial(w, cols, from, count, err);
     for (size_t c = 0; c < w->ncols; c++) w->fast[c] = fast_path(&w->types[c], cols[c].type);
     for (size_t r = from; r < from + count; r++) {
         if (render_row(w, cols, r) != KT_OK)
             return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory formatting row %zu", w->out_name, r);
-        if (w->buf.len >= FLUSH_AT) KT_TRY(drain(w, err));
+        if (w->buf.len >= FLUSH_AT) KT_TRY(kt_row_writer_drain(w, err));
     }
     return KT_OK;
 }
 
 kt_status kt_row_writer_flush(kt_row_writer *w, kt_error *err)
 {
-    KT_TRY(drain(w, err));
+    KT_TRY(kt_row_writer_drain(w, err));
     if (fflush(w->out) != 0)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", w->out_name);
     return KT_OK;
@@ -617,6 +875,9 @@ void kt_row_writer_free(kt_row_writer *w)
     free(w->key_end);
     free(w->memo);
     free(w->fast);
+    kt_row_cells_free(w->cells);
+    kt_csv_parallel_free(w);
+    w->cells = NULL;
     w->key_end = NULL;
     w->memo = NULL;
     w->fast = NULL;

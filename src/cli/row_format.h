@@ -93,6 +93,10 @@ typedef struct kt_float_memo {
     char text[40];
 } kt_float_memo;
 
+/* What one thread needs to render CSV rows: its text buffer and the last
+ * text of every column (row_format.c). */
+typedef struct kt_row_cells kt_row_cells;
+
 typedef struct kt_row_writer {
     kt_text_style style;
     size_t ncols;
@@ -105,7 +109,14 @@ typedef struct kt_row_writer {
     size_t *key_end;          /* JSON: end offset of column i's key in `keys` */
     kt_float_memo *memo;      /* one per column */
     uint8_t *fast;            /* per column: a direct rendering path, chosen per batch */
+    kt_row_cells *cells;      /* CSV rows rendered on the calling thread */
+    int threads;              /* CSV: 2 renders batches on two threads (cli/csv_parallel.h) */
+    void *parallel_slots;     /* cli/csv_parallel.c's state */
 } kt_row_writer;
+
+/* 2 when the machine has more than one CPU online, else 1; the environment
+ * variable KINETL_CAT_THREADS=1 forces one thread. */
+int kt_row_writer_default_threads(void);
 
 /* names and types must outlive the writer. */
 kt_status kt_row_writer_init(kt_row_writer *w, kt_text_style style, const char *const *names,
@@ -115,6 +126,23 @@ kt_status kt_row_writer_header(kt_row_writer *w, kt_error *err);
 /* Rows [from, from + count) of cols[0..ncols). */
 kt_status kt_row_writer_rows(kt_row_writer *w, const kt_column *cols, size_t from, size_t count,
                              kt_error *err);
+/* CSV, for rendering on several threads: the direct path of every column
+ * of this batch (paths[ncols]), then rows [from, to) appended to the
+ * cells' buffer (any thread, one kt_row_cells per thread, w read-only);
+ * kt_row_writer_write_cells() sends that text out and empties the buffer
+ * (kt_row_writer_write() any other buffer). */
+kt_row_cells *kt_row_cells_new(size_t ncols);
+void kt_row_cells_free(kt_row_cells *cells);
+kt_buf *kt_row_cells_buf(kt_row_cells *cells);
+kt_status kt_row_writer_write_cells(kt_row_writer *w, kt_row_cells *cells, kt_error *err);
+/* Drops the text rendered into cells without writing it. */
+void kt_row_cells_reset(kt_row_cells *cells);
+void kt_row_writer_csv_paths(const kt_row_writer *w, const kt_column *cols, uint8_t *paths);
+kt_status kt_row_writer_csv_chunk(const kt_row_writer *w, kt_row_cells *cells, const kt_column *cols,
+                                  const uint8_t *paths, size_t from, size_t to);
+kt_status kt_row_writer_write(kt_row_writer *w, kt_buf *text, kt_error *err);
+/* Writes out the header and the rows rendered so far, without flushing the stream. */
+kt_status kt_row_writer_drain(kt_row_writer *w, kt_error *err);
 /* Writes what is buffered and flushes the stream. */
 kt_status kt_row_writer_flush(kt_row_writer *w, kt_error *err);
 void kt_row_writer_free(kt_row_writer *w);

@@ -2,12 +2,15 @@
  * cli/row_sink.c — CSV/JSON/Parquet output with all-or-nothing files
  * (see row_sink.h).
  */
+#define _GNU_SOURCE   /* F_SETPIPE_SZ */
 #include "cli/row_sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/reencode.h"
@@ -32,10 +35,35 @@ struct kt_sink {
     kt_column *batch;         /* what is handed to the writer */
 };
 
+/* A pipe takes rows 1 MiB at a time instead of 64 KiB: 16 times fewer
+ * wake-ups of both ends (best effort; the size is capped by the system). */
+static void widen_pipe(FILE *f)
+{
+#ifdef F_SETPIPE_SZ
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISFIFO(st.st_mode)) (void)fcntl(fileno(f), F_SETPIPE_SZ, 1 << 20);
+#else
+    (void)f;
+#endif
+}
+
+/* An existing path that is not a regular file (/dev/null, a FIFO, a
+ * terminal) is written in place: renaming over it would replace it. */
+static bool is_special_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 static kt_status open_text(kt_sink *s, kt_error *err)
 {
     if (!s->opts.out_path) {
         s->file = stdout;
+        widen_pipe(stdout);
+    } else if (is_special_file(s->opts.out_path)) {
+        s->file = fopen(s->opts.out_path, "w");
+        if (!s->file) return kt_fail_errno(err, KT_ERR_IO, errno, "%s: cannot open", s->opts.out_path);
+        widen_pipe(s->file);
     } else {
         size_t n = strlen(s->opts.out_path) + 64;
         s->tmp_path = malloc(n);
@@ -151,7 +179,12 @@ static kt_status commit_text(kt_sink *s, kt_error *err)
 {
     if (s->table_ready) KT_TRY(kt_table_writer_flush(&s->table, err));
     else KT_TRY(kt_row_writer_flush(&s->rows, err));
-    if (!s->tmp_path) return KT_OK;
+    if (!s->tmp_path) {
+        if (!s->file || s->file == stdout) return KT_OK;
+        int rc = fclose(s->file);   /* a special file written in place */
+        s->file = NULL;
+        return rc == 0 ? KT_OK : kt_fail_errno(err, KT_ERR_IO, errno, "%s: write failed", s->opts.out_path);
+    }
     if (fsync(fileno(s->file)) != 0)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: fsync failed", s->opts.out_path);
     int rc = fclose(s->file);

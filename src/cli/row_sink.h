@@ -7,6 +7,8 @@
  * written to a temporary name beside it and renamed), so an interrupted or
  * failed command never leaves a partial file under the requested name;
  * kt_sink_free without a successful close removes the temporary file.
+ * An existing path that is not a regular file (/dev/null, a FIFO) is
+ * written in place instead, never replaced.
  * Parquet output needs a file (no stdout) and re-encodes columns as
  * cli/reencode.h describes.
  */

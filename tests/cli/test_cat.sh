@@ -2,7 +2,9 @@
 # tests/cli/test_cat.sh — `kinetl cat` from the outside, on a test lake
 # written through the Delta API from the real transform
 # (build/tests/test_table_scan --make-lake): formats, --run pruning,
-# --columns, --limit, --version/--as-of time travel, --out, exit codes
+# --columns, --limit, --version/--as-of time travel, --out (also to a FIFO),
+# one vs two threads (split decode, parallel rendering) on 55,000-row
+# batches, exit codes
 # (0 ok, 1 unknown table / bad version, 2 usage) and one-line errors.
 # Expected counts come from the lake itself (`kinetl tables --json` sums
 # add.stats numRecords, which the writer took from the data), not from cat.
@@ -92,6 +94,13 @@ cat_checks() {
   check jsonl_by_extension grep -q '^{"run_uuid":' "$tmp/x.jsonl"
   run cat aligned --out "$tmp/nodir/x.csv"
   check out_unwritable_exit_1 [ "$rc" = 1 ] && check out_unwritable_one_line one_error_line
+  # --out to something that is not a regular file is written in place, never replaced
+  rm -f "$tmp/fifo"; mkfifo "$tmp/fifo"
+  cat "$tmp/fifo" >"$tmp/fifo.csv" & reader=$!
+  run cat aligned --run $R0 --out "$tmp/fifo"
+  wait $reader
+  check out_fifo_stays_fifo [ "$rc" = 0 -a -p "$tmp/fifo" ]
+  check out_fifo_gets_rows [ "$(cat "$tmp/fifo.csv")" = "$(head -1 "$tmp/all.csv"; grep "^$R0," "$tmp/all.csv")" ]
 
   run cat nosuch
   check unknown_table_exit_1 [ "$rc" = 1 ] && check unknown_table_one_line one_error_line
@@ -124,6 +133,27 @@ for label in release asan; do
   fi
   cat_checks
 done
+
+# ---- batches large enough for two rendering threads: the same bytes as one
+label=threads
+K=${KINETL:-build/kinetl}
+biglake=$tmp/biglake
+if "$MAKER" --make-lake "$biglake" --runs 1 --seconds 150 2>"$tmp/err"; then
+  for t in aligned features; do
+    KINETL_CAT_THREADS=1 "$K" --lake "$biglake" cat $t --run $R0 >"$tmp/one.csv" 2>"$tmp/err"; rc=$?
+    KINETL_CAT_THREADS=2 "$K" --lake "$biglake" cat $t --run $R0 >"$tmp/two.csv" 2>>"$tmp/err"; rc2=$?
+    check ${t}_two_threads_same_csv [ "$rc" = 0 -a "$rc2" = 0 -a "$(wc -l <"$tmp/one.csv")" -gt 40000 ] && \
+      check ${t}_two_threads_same_bytes cmp -s "$tmp/one.csv" "$tmp/two.csv"
+  done
+  # projection and --limit through the two half-scans
+  cols=time,v1,run_uuid,f1,x_1,measured_mask
+  KINETL_CAT_THREADS=1 "$K" --lake "$biglake" cat features --columns $cols --limit 30000 >"$tmp/one.csv" 2>"$tmp/err"
+  KINETL_CAT_THREADS=2 "$K" --lake "$biglake" cat features --columns $cols --limit 30000 >"$tmp/two.csv" 2>>"$tmp/err"
+  check projected_two_threads_same_bytes [ "$(wc -l <"$tmp/two.csv")" = 30001 ] && \
+    check projected_two_threads_same cmp -s "$tmp/one.csv" "$tmp/two.csv"
+else
+  fail make_big_lake "$(cat "$tmp/err")"
+fi
 
 # ---- time travel: commit times set by hand (mtime of the commit files)
 label=time_travel

@@ -13,8 +13,8 @@
 #include <time.h>
 
 #include "check.h"
-#include "../../src/cli/double_format.c"
 #include "../../src/cli/row_format.c"
+#include "../../src/cli/csv_parallel.c"
 #include "../../src/cli/table_text.c"
 #include "../../src/cli/iso_time.c"
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "../../src/cli/double_format.c"
 #include "../../src/cli/row_format.c"
+#include "../../src/cli/csv_parallel.c"
 #include "../../src/cli/args.c"
 
 /* Renders one scalar into a NUL-terminated static buffer. */
