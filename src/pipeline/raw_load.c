@@ -37,6 +37,13 @@ void kt_raw_loader_free(kt_raw_loader *l)
     free(l);
 }
 
+void kt_raw_loader_release(kt_raw_loader *l)
+{
+    free(l->readings);
+    l->readings = NULL;
+    l->cap = 0;
+}
+
 /* Room for `need` readings in total; keeps the array unless far too big. */
 static kt_status reserve(kt_raw_loader *l, size_t need, size_t keep, size_t max, const char *run,
                          kt_error *err)

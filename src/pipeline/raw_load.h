@@ -20,7 +20,8 @@
  *    multiset of readings (time, value bits, robot, field): the same readings
  *    in any files and any order give the same text, any changed, added or
  *    removed reading (an extra copy included) changes it.
- *  - One loader per thread; the readings stay valid until its next load.
+ *  - One loader per thread; the readings stay valid until its next load
+ *    or kt_raw_loader_release.
  */
 #ifndef KT_PIPELINE_RAW_LOAD_H
 #define KT_PIPELINE_RAW_LOAD_H
@@ -49,5 +50,10 @@ void kt_raw_loader_free(kt_raw_loader *l);
 kt_status kt_raw_load_run(kt_raw_loader *l, const char *table_dir, const kt_raw_run *run,
                           size_t max_readings, const kt_reading **readings, kt_raw_load_info *info,
                           kt_error *err);
+
+/* Frees the readings array (additive): `kinetl process` calls it once the
+ * transform has its samples, so the array and the output stage never
+ * coexist. The next load allocates it again. */
+void kt_raw_loader_release(kt_raw_loader *l);
 
 #endif

@@ -81,15 +81,29 @@ static kt_status open_writer(kt_delta_txn *x, const char *abs, const file_schema
     return st;
 }
 
-static kt_status write_file(kt_delta_txn *x, const char *const *pv, const file_schema *fs,
-                            const kt_column *cols, size_t nrows, kt_error *err)
+/* What goes into a file between open and close. */
+typedef kt_status (*fill_fn)(kt_pq_writer *w, const void *arg, kt_error *err);
+
+typedef struct whole_rows {
+    const kt_column *cols;
+    size_t nrows;
+} whole_rows;
+
+static kt_status fill_whole(kt_pq_writer *w, const void *arg, kt_error *err)
+{
+    const whole_rows *a = arg;
+    return kt_pq_writer_write(w, a->cols, a->nrows, err);
+}
+
+static kt_status write_file(kt_delta_txn *x, const char *const *pv, const file_schema *fs, fill_fn fill,
+                            const void *arg, kt_error *err)
 {
     char rel[KT_DELTA_PATH_MAX], abs[KT_DELTA_PATH_MAX + 8];
     KT_TRY(kt_delta_txn_new_file_path(x, pv, rel, sizeof rel, err));
     snprintf(abs, sizeof abs, "%s/%s", x->t->dir, rel);
     kt_pq_writer *w = NULL;
     kt_status st = open_writer(x, abs, fs, &w, err);
-    if (st == KT_OK) st = kt_pq_writer_write(w, cols, nrows, err);
+    if (st == KT_OK) st = fill(w, arg, err);
     if (st == KT_OK) st = kt_pq_writer_close(w, err);
     kt_buf stats;
     kt_buf_init(&stats);
@@ -123,7 +137,57 @@ kt_status kt_delta_txn_write_partition(kt_delta_txn *x, const char *const *parti
                        "(the schema without partition columns)", x->t->dir, ncols, fs.n);
     for (size_t c = 0; c < ncols; c++) KT_TRY(check_column(x, &fs.delta[c], &cols[c], nrows, err));
     if (nrows == 0) return KT_OK;
-    return write_file(x, partition_values, &fs, cols, nrows, err);
+    whole_rows arg = { cols, nrows };
+    return write_file(x, partition_values, &fs, fill_whole, &arg, err);
+}
+
+/* ---- one file, column chunk by column chunk ---------------------------- */
+
+typedef struct chunked_rows {
+    kt_delta_txn *x;
+    const file_schema *fs;
+    size_t nrows, group_rows;
+    kt_delta_chunk_fn produce;
+    void *ctx;
+} chunked_rows;
+
+static kt_status fill_chunked(kt_pq_writer *w, const void *arg, kt_error *err)
+{
+    const chunked_rows *a = arg;
+    for (size_t first = 0; first < a->nrows; first += a->group_rows) {
+        size_t rows = a->nrows - first < a->group_rows ? a->nrows - first : a->group_rows;
+        KT_TRY(kt_pq_writer_begin_row_group(w, rows, err));
+        for (size_t c = 0; c < a->fs->n; c++) {
+            const kt_column *col = NULL;
+            KT_TRY(a->produce(a->ctx, first, rows, c, &col, err));
+            if (!col)
+                return kt_fail(err, KT_ERR_INTERNAL, "%s: no values for column '%s'", a->x->t->dir,
+                               a->fs->delta[c].name);
+            KT_TRY(check_column(a->x, &a->fs->delta[c], col, rows, err));
+            KT_TRY(kt_pq_writer_write_chunk(w, c, col, err));
+        }
+        KT_TRY(kt_pq_writer_end_row_group(w, err));
+    }
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_write_partition_chunks(kt_delta_txn *x, const char *const *partition_values,
+                                              size_t ncols, size_t nrows, kt_delta_chunk_fn produce,
+                                              void *ctx, kt_error *err)
+{
+    if (x->committed)
+        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", x->t->dir);
+    file_schema fs;
+    KT_TRY(data_schema(x, &fs, err));
+    if (ncols != fs.n)
+        return kt_fail(err, KT_ERR_USAGE, "%s: %zu columns given, the data files have %zu "
+                       "(the schema without partition columns)", x->t->dir, ncols, fs.n);
+    if (nrows == 0) return KT_OK;
+    kt_pq_write_options o;
+    kt_pq_write_options_default(&o);
+    chunked_rows arg = { x, &fs, nrows, x->t->opts.row_group_rows ? x->t->opts.row_group_rows : o.row_group_rows,
+                         produce, ctx };
+    return write_file(x, partition_values, &fs, fill_chunked, &arg, err);
 }
 
 /* ---- splitting rows by partition -------------------------------------- */

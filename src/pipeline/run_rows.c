@@ -1,0 +1,302 @@
+/*
+ * pipeline/run_rows.c — output rows a slice at a time (see run_rows.h).
+ *
+ * Each of the 24 series keeps the cursor position at the slice's first
+ * row (base) and, once walked, after its last (end): a column is placed
+ * by walking from base, so a series can be read several times in one
+ * slice (a channel for its column, its mask bits and a norm) and the next
+ * slice starts where this one ended.
+ */
+#include "pipeline/run_rows.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    COL_TIME = 0,
+    COL_CHANNEL = 1,                          /* fx_1 .. z_2 */
+    COL_MASK = COL_CHANNEL + KT_CHANNELS,     /* measured, interpolated, held */
+    COL_MOTION = COL_MASK + 3,                /* vx_1 .. az_2: series KT_RUN_SERIES_VELOCITY.. */
+    COL_NORM = COL_MOTION + 2 * KT_ROBOTS * KT_AXES, /* v1 v2 a1 a2 f1 f2 */
+};
+
+/* ---- the timeline ------------------------------------------------------- */
+
+typedef struct timeline {
+    const kt_run_series *src;
+    kt_merge_iter merge;
+    size_t next;   /* rows walked */
+} timeline;
+
+static void timeline_start(timeline *tl, const kt_run_series *src)
+{
+    tl->src = src;
+    tl->next = 0;
+    kt_merge_iter_init(&tl->merge, src->series, KT_CHANNELS);
+}
+
+static bool timeline_next(timeline *tl, int64_t *tau)
+{
+    const kt_run_series *s = tl->src;
+    if (s->grid) {
+        if (tl->next >= s->rows) return false;
+        *tau = s->grid_start_us + (int64_t)tl->next * s->grid_period_us;
+    } else if (!kt_merge_iter_next(&tl->merge, tau)) {
+        return false;
+    }
+    tl->next++;
+    return true;
+}
+
+/* ---- scan: row count and distances -------------------------------------- */
+
+typedef struct robot_path {
+    kt_series_cursor axis[KT_AXES];
+    double prev[KT_AXES];
+    bool prev_ok, counted;
+    double total;
+} robot_path;
+
+static void path_start(robot_path *p, const kt_run_series *src, int robot)
+{
+    memset(p, 0, sizeof *p);
+    for (int k = 0; k < KT_AXES; k++)
+        p->axis[k] = kt_series_cursor_make(src->series[kt_channel_of((kt_field)(KT_FIELD_X + k), robot)],
+                                           src->max_gap_us);
+}
+
+/* One row: a step is counted when this row and the previous both have all three axes. */
+static void path_row(robot_path *p, int64_t tau, int64_t prev_tau, int64_t max_gap)
+{
+    double x[KT_AXES];
+    bool ok = true;
+    for (int k = 0; k < KT_AXES; k++) {
+        x[k] = 0;
+        if (kt_series_at(&p->axis[k], tau, &x[k]) == KT_CELL_NULL) ok = false;
+    }
+    if (ok && p->prev_ok && tau - prev_tau <= max_gap) {
+        double sq = 0;
+        for (int k = 0; k < KT_AXES; k++) {
+            double d = x[k] - p->prev[k];
+            sq += d * d;
+        }
+        p->total += sqrt(sq);
+        p->counted = true;
+    }
+    p->prev_ok = ok;
+    memcpy(p->prev, x, sizeof x);
+}
+
+static bool has_samples(const kt_run_series *src)
+{
+    for (int c = 0; c < KT_CHANNELS; c++)
+        if (src->series[c].n) return true;
+    return false;
+}
+
+kt_status kt_run_series_scan(kt_run_series *src, size_t max_rows, kt_run_distances *out, kt_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!has_samples(src)) {
+        src->rows = 0;
+        return KT_OK;
+    }
+    if (src->grid && src->rows > max_rows)
+        return kt_fail(err, KT_ERR_USAGE, "aligned: grid:%" PRId64 "us gives %zu rows, more than max_rows %zu",
+                       src->grid_period_us, src->rows, max_rows);
+    robot_path path[KT_ROBOTS];
+    for (int r = 0; r < KT_ROBOTS; r++) path_start(&path[r], src, r + 1);
+    timeline tl;
+    timeline_start(&tl, src);
+    int64_t tau, prev = 0;
+    while (timeline_next(&tl, &tau)) {
+        for (int r = 0; r < KT_ROBOTS; r++) path_row(&path[r], tau, prev, src->max_gap_us);
+        prev = tau;
+    }
+    if (tl.next > max_rows)
+        return kt_fail(err, KT_ERR_USAGE, "aligned: %zu distinct timestamps exceed max_rows %zu", tl.next,
+                       max_rows);
+    src->rows = tl.next;
+    for (int r = 0; r < KT_ROBOTS; r++) {
+        out->has[r] = path[r].counted;
+        out->mm[r] = path[r].counted ? path[r].total : 0;
+    }
+    return KT_OK;
+}
+
+/* ---- slices --------------------------------------------------------------- */
+
+void kt_run_rows_init(kt_run_rows *rr)
+{
+    memset(rr, 0, sizeof *rr);
+}
+
+void kt_run_rows_free(kt_run_rows *rr)
+{
+    free(rr->time);
+    for (int m = 0; m < 3; m++) free(rr->mask[m]);
+    free(rr->value);
+    free(rr->valid);
+    kt_run_rows_init(rr);
+}
+
+size_t kt_run_rows_bytes(const kt_run_rows *rr)
+{
+    return rr->cap * (sizeof(int64_t) + 3 * sizeof(int32_t) + sizeof(double) + 1);
+}
+
+static void rewind_rows(kt_run_rows *rr)
+{
+    kt_merge_iter_init(&rr->merge, rr->src->series, KT_CHANNELS);
+    rr->first = rr->rows = 0;
+    rr->masked = rr->walked = 0;
+    memset(rr->base, 0, sizeof rr->base);
+}
+
+void kt_run_rows_start(kt_run_rows *rr, const kt_run_series *src)
+{
+    rr->src = src;
+    rewind_rows(rr);
+}
+
+static kt_status reserve(kt_run_rows *rr, size_t rows, kt_error *err)
+{
+    if (rows <= rr->cap) return KT_OK;
+    free(rr->time);
+    for (int m = 0; m < 3; m++) free(rr->mask[m]);
+    free(rr->value);
+    free(rr->valid);
+    rr->time = malloc(rows * sizeof *rr->time);
+    for (int m = 0; m < 3; m++) rr->mask[m] = malloc(rows * sizeof *rr->mask[m]);
+    rr->value = malloc(rows * sizeof *rr->value);
+    rr->valid = malloc(rows);
+    rr->cap = rows;
+    if (rr->time && rr->mask[0] && rr->mask[1] && rr->mask[2] && rr->value && rr->valid) return KT_OK;
+    rr->cap = 0;
+    return kt_fail(err, KT_ERR_NOMEM, "output rows: no memory for a slice of %zu rows", rows);
+}
+
+/* Moves to the slice [first, first + rows): the next one, or row 0. */
+static kt_status seek(kt_run_rows *rr, size_t first, size_t rows, kt_error *err)
+{
+    if (first == rr->first && rows == rr->rows && (rows || first)) return KT_OK;
+    if (first == 0 && rr->first + rr->rows != 0) rewind_rows(rr);
+    if (first != rr->first + rr->rows || first + rows > rr->src->rows || first + rows < first)
+        return kt_fail(err, KT_ERR_USAGE, "output rows: slice [%zu, %zu) asked after [%zu, %zu) of %zu rows", first,
+                       first + rows, rr->first, rr->first + rr->rows, rr->src->rows);
+    KT_TRY(reserve(rr, rows ? rows : 1, err));
+    for (int k = 0; k < KT_RUN_SERIES; k++)
+        if (rr->walked & (1u << k)) rr->base[k] = rr->end[k];
+    rr->walked = rr->masked = 0;
+    timeline tl = { rr->src, rr->merge, first };
+    for (size_t i = 0; i < rows; i++)
+        if (!timeline_next(&tl, &rr->time[i]))
+            return kt_fail(err, KT_ERR_INTERNAL, "output rows: timeline ended at row %zu of %zu", first + i,
+                           rr->src->rows);
+    rr->merge = tl.merge;
+    for (int m = 0; m < 3; m++) memset(rr->mask[m], 0, rows * sizeof *rr->mask[m]);
+    rr->first = first;
+    rr->rows = rows;
+    return KT_OK;
+}
+
+static kt_series_cursor cursor_at_base(const kt_run_rows *rr, int k)
+{
+    kt_series_cursor c = kt_series_cursor_make(rr->src->series[k], rr->src->max_gap_us);
+    c.next = rr->base[k];
+    return c;
+}
+
+static void walked(kt_run_rows *rr, int k, const kt_series_cursor *c)
+{
+    rr->end[k] = c->next;
+    rr->walked |= 1u << k;
+}
+
+/* Series k at the slice's times into value/valid; channel bits into the masks once per slice. */
+static size_t place(kt_run_rows *rr, int k)
+{
+    kt_series_cursor cur = cursor_at_base(rr, k);
+    bool masks = k < KT_CHANNELS && !(rr->masked & (1u << k));
+    int32_t flag = (int32_t)(1u << (k < KT_CHANNELS ? k : 0));
+    size_t nulls = 0;
+    for (size_t r = 0; r < rr->rows; r++) {
+        double x = 0;
+        kt_cell cell = kt_series_at(&cur, rr->time[r], &x);
+        rr->value[r] = cell == KT_CELL_NULL ? 0.0 : x;
+        rr->valid[r] = cell != KT_CELL_NULL;
+        nulls += cell == KT_CELL_NULL;
+        if (masks && cell != KT_CELL_NULL) rr->mask[cell - KT_CELL_MEASURED][r] |= flag;
+    }
+    if (masks) rr->masked |= 1u << k;
+    walked(rr, k, &cur);
+    return nulls;
+}
+
+/* Euclidean norm of three series on the slice's rows; null where an axis is. */
+static size_t place_norm(kt_run_rows *rr, const int k[KT_AXES])
+{
+    kt_series_cursor cur[KT_AXES];
+    for (int a = 0; a < KT_AXES; a++) cur[a] = cursor_at_base(rr, k[a]);
+    size_t nulls = 0;
+    for (size_t r = 0; r < rr->rows; r++) {
+        double sum = 0;
+        bool ok = true;
+        for (int a = 0; a < KT_AXES; a++) {
+            double x = 0;
+            if (kt_series_at(&cur[a], rr->time[r], &x) == KT_CELL_NULL) {
+                ok = false;
+                break;
+            }
+            sum += x * x;
+        }
+        rr->value[r] = ok ? sqrt(sum) : 0.0;
+        rr->valid[r] = ok;
+        nulls += !ok;
+    }
+    return nulls;   /* cursors that broke off early are not recorded: base[] moves by full walks only */
+}
+
+static void norm_series(size_t which, int k[KT_AXES])
+{
+    int robot = (int)(which % KT_ROBOTS) + 1;
+    size_t kind = which / KT_ROBOTS; /* 0 velocity, 1 acceleration, 2 force */
+    for (int a = 0; a < KT_AXES; a++) {
+        if (kind == 2) k[a] = kt_channel_of((kt_field)(KT_FIELD_FX + a), robot);
+        else k[a] = (kind == 0 ? KT_RUN_SERIES_VELOCITY : KT_RUN_SERIES_ACCELERATION) + (robot - 1) * KT_AXES + a;
+    }
+}
+
+static const kt_column *view(kt_run_rows *rr, kt_type type, void *values, uint8_t *valid, size_t nulls)
+{
+    rr->out = (kt_column){ .type = type, .len = rr->rows, .cap = rr->cap, .values = values,
+                           .valid = valid, .null_count = nulls };
+    return &rr->out;
+}
+
+kt_status kt_run_rows_column(kt_run_rows *rr, size_t first, size_t rows, size_t col, const kt_column **out,
+                             kt_error *err)
+{
+    *out = NULL;
+    if (!rr->src) return kt_fail(err, KT_ERR_USAGE, "output rows: not started");
+    if (col >= KT_RUN_ROWS_COLUMNS) return kt_fail(err, KT_ERR_USAGE, "output rows: no column %zu", col);
+    KT_TRY(seek(rr, first, rows, err));
+    if (col == COL_TIME) {
+        *out = view(rr, KT_INT64, rr->time, NULL, 0);
+    } else if (col < COL_MASK) {
+        *out = view(rr, KT_DOUBLE, rr->value, rr->valid, place(rr, (int)(col - COL_CHANNEL)));
+    } else if (col < COL_MOTION) {
+        for (int c = 0; c < KT_CHANNELS; c++)
+            if (!(rr->masked & (1u << c))) place(rr, c);
+        *out = view(rr, KT_INT32, rr->mask[col - COL_MASK], NULL, 0);
+    } else if (col < COL_NORM) {
+        *out = view(rr, KT_DOUBLE, rr->value, rr->valid, place(rr, KT_CHANNELS + (int)(col - COL_MOTION)));
+    } else {
+        int k[KT_AXES];
+        norm_series(col - COL_NORM, k);
+        *out = view(rr, KT_DOUBLE, rr->value, rr->valid, place_norm(rr, k));
+    }
+    return KT_OK;
+}
