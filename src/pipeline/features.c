@@ -57,7 +57,7 @@ size_t kt_features_scratch_bytes(const kt_run_samples *samples)
     size_t encoder = 0;
     for (int c = 0; c < KT_CHANNELS; c++)
         if (kt_channel_is_position(c)) encoder += samples->len[c];
-    return encoder * (2 * sizeof(int64_t) + sizeof(double)) + 16;
+    return encoder * (2 * sizeof(int64_t) + sizeof(double));
 }
 
 /* Largest |v| over the union of the velocity sample times. */

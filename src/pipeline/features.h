@@ -43,7 +43,7 @@ typedef struct kt_features {
 void kt_features_init(kt_features *f);
 void kt_features_free(kt_features *f);
 
-/* Scratch bytes kt_features_series needs: 24 per encoder sample (+16). */
+/* Scratch bytes kt_features_series needs: 24 per encoder sample (8-byte aligned). */
 size_t kt_features_scratch_bytes(const kt_run_samples *samples);
 
 /*

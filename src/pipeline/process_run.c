@@ -305,12 +305,17 @@ static kt_status read_step(kt_process_ctx *ctx, const kt_raw_run *run, const kt_
     return KT_OK;
 }
 
-static kt_status transform_step(kt_process_ctx *ctx, const kt_transform_config *cfg, const kt_reading *readings,
-                                const kt_run_output **out, kt_process_result *res, kt_error *err)
+/* Transforms the loaded readings in their own array (the sort overwrites them),
+ * then lends the scratch left unused to the output rows: usually the output
+ * stage allocates no slice of its own. */
+static kt_status transform_step(kt_process_ctx *ctx, const kt_transform_config *cfg, const kt_run_output **out,
+                                kt_process_result *res, kt_error *err)
 {
     stopwatch w = start_watch();
+    size_t bytes;
+    kt_reading *readings = kt_raw_loader_buffer(ctx->loader, &bytes);
     kt_status st = kt_transform_prepare(ctx->transform, cfg, readings, (size_t)res->readings, out, err);
-    kt_raw_loader_release(ctx->loader);   /* the samples are built: the readings never meet the output stage */
+    kt_run_rows_lend(&ctx->rows, st == KT_OK ? (*out)->spare : NULL, st == KT_OK ? (*out)->spare_bytes : 0);
     if (st != KT_OK) {
         kt_error_prefix(err, "run %s", res->run_uuid);
         return st;
@@ -331,13 +336,13 @@ static kt_status attempt(kt_process_ctx *ctx, const char *run_uuid, const kt_tra
     res->raw_version = kt_delta_snapshot_version(ctx->raw_s);
     res->raw_files = run.nfiles;
     kt_raw_run_files_fingerprint(&run, res->files_fingerprint);
-    const kt_reading *readings = NULL;
+    const kt_reading *readings = NULL;   /* consumed in place by transform_step */
     kt_status st = skip_if_current(ctx, &run, cfg, res, err);
     if (st == KT_OK && !res->skipped) st = read_step(ctx, &run, &readings, res, err);
     kt_raw_run_release(&run);
     if (st != KT_OK || res->skipped) return st;
     const kt_run_output *out;
-    KT_TRY(transform_step(ctx, cfg, readings, &out, res, err));
+    KT_TRY(transform_step(ctx, cfg, &out, res, err));
     stopwatch w = start_watch();
     st = write_outputs(ctx, out, res, err);
     stop_watch(w, &res->write_s, &res->write_cpu_s);

@@ -37,11 +37,10 @@ void kt_raw_loader_free(kt_raw_loader *l)
     free(l);
 }
 
-void kt_raw_loader_release(kt_raw_loader *l)
+kt_reading *kt_raw_loader_buffer(kt_raw_loader *l, size_t *bytes)
 {
-    free(l->readings);
-    l->readings = NULL;
-    l->cap = 0;
+    *bytes = l->readings ? l->cap * sizeof *l->readings : 0;
+    return l->readings;
 }
 
 /* Room for `need` readings in total; keeps the array unless far too big. */

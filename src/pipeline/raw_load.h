@@ -20,8 +20,7 @@
  *    multiset of readings (time, value bits, robot, field): the same readings
  *    in any files and any order give the same text, any changed, added or
  *    removed reading (an extra copy included) changes it.
- *  - One loader per thread; the readings stay valid until its next load
- *    or kt_raw_loader_release.
+ *  - One loader per thread; the readings stay valid until its next load.
  */
 #ifndef KT_PIPELINE_RAW_LOAD_H
 #define KT_PIPELINE_RAW_LOAD_H
@@ -51,9 +50,11 @@ kt_status kt_raw_load_run(kt_raw_loader *l, const char *table_dir, const kt_raw_
                           size_t max_readings, const kt_reading **readings, kt_raw_load_info *info,
                           kt_error *err);
 
-/* Frees the readings array (additive): `kinetl process` calls it once the
- * transform has its samples, so the array and the output stage never
- * coexist. The next load allocates it again. */
-void kt_raw_loader_release(kt_raw_loader *l);
+/* The readings array itself, writable, and its capacity in bytes (additive):
+ * `kinetl process` lets the transform sort in it and then lends it to the
+ * output stage, so no second buffer of that size is ever needed. Its
+ * contents are the last load's readings until the caller overwrites them;
+ * it stays the loader's (valid until the next load or free). */
+kt_reading *kt_raw_loader_buffer(kt_raw_loader *l, size_t *bytes);
 
 #endif

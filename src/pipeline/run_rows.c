@@ -99,6 +99,7 @@ static bool has_samples(const kt_run_series *src)
 kt_status kt_run_series_scan(kt_run_series *src, size_t max_rows, kt_run_distances *out, kt_error *err)
 {
     memset(out, 0, sizeof *out);
+    src->times_kept = false;
     if (!has_samples(src)) {
         src->rows = 0;
         return KT_OK;
@@ -111,10 +112,13 @@ kt_status kt_run_series_scan(kt_run_series *src, size_t max_rows, kt_run_distanc
     timeline tl;
     timeline_start(&tl, src);
     int64_t tau, prev = 0;
+    bool keep = !src->grid && src->times;
     while (timeline_next(&tl, &tau)) {
         for (int r = 0; r < KT_ROBOTS; r++) path_row(&path[r], tau, prev, src->max_gap_us);
         prev = tau;
+        if (keep && tl.next <= src->times_cap) src->times[tl.next - 1] = tau;
     }
+    src->times_kept = keep && tl.next <= src->times_cap;
     if (tl.next > max_rows)
         return kt_fail(err, KT_ERR_USAGE, "aligned: %zu distinct timestamps exceed max_rows %zu", tl.next,
                        max_rows);
@@ -133,18 +137,38 @@ void kt_run_rows_init(kt_run_rows *rr)
     memset(rr, 0, sizeof *rr);
 }
 
+static void drop_buffers(kt_run_rows *rr)
+{
+    if (rr->own) {
+        free(rr->time);
+        for (int m = 0; m < 3; m++) free(rr->mask[m]);
+        free(rr->value);
+        free(rr->valid);
+    }
+    rr->time = NULL;
+    rr->mask[0] = rr->mask[1] = rr->mask[2] = NULL;
+    rr->value = NULL;
+    rr->valid = NULL;
+    rr->cap = 0;
+    rr->own = false;
+}
+
 void kt_run_rows_free(kt_run_rows *rr)
 {
-    free(rr->time);
-    for (int m = 0; m < 3; m++) free(rr->mask[m]);
-    free(rr->value);
-    free(rr->valid);
+    drop_buffers(rr);
     kt_run_rows_init(rr);
 }
 
 size_t kt_run_rows_bytes(const kt_run_rows *rr)
 {
-    return rr->cap * (sizeof(int64_t) + 3 * sizeof(int32_t) + sizeof(double) + 1);
+    return rr->own ? rr->cap * KT_RUN_ROWS_ROW_BYTES : 0;
+}
+
+void kt_run_rows_lend(kt_run_rows *rr, void *buf, size_t bytes)
+{
+    if (!rr->own) drop_buffers(rr);   /* pointers into the previous loan */
+    rr->lent = buf;
+    rr->lent_bytes = buf ? bytes : 0;
 }
 
 static void rewind_rows(kt_run_rows *rr)
@@ -161,20 +185,35 @@ void kt_run_rows_start(kt_run_rows *rr, const kt_run_series *src)
     rewind_rows(rr);
 }
 
+/* Carves a slice of `rows` out of the lent buffer: 8-byte items first, then 4-byte, then bytes. */
+static bool use_lent(kt_run_rows *rr, size_t rows)
+{
+    if (!rr->lent || rows > rr->lent_bytes / KT_RUN_ROWS_ROW_BYTES) return false;
+    drop_buffers(rr);
+    char *p = rr->lent;
+    rr->time = (int64_t *)(void *)p;
+    rr->value = (double *)(void *)(p + rows * sizeof(int64_t));
+    p += rows * (sizeof(int64_t) + sizeof(double));
+    for (int m = 0; m < 3; m++) rr->mask[m] = (int32_t *)(void *)(p + (size_t)m * rows * sizeof(int32_t));
+    rr->valid = (uint8_t *)(p + 3 * rows * sizeof(int32_t));
+    rr->cap = rows;
+    return true;
+}
+
 static kt_status reserve(kt_run_rows *rr, size_t rows, kt_error *err)
 {
-    if (rows <= rr->cap) return KT_OK;
-    free(rr->time);
-    for (int m = 0; m < 3; m++) free(rr->mask[m]);
-    free(rr->value);
-    free(rr->valid);
+    if (!rr->own && rows <= rr->cap) return KT_OK;   /* carved from the loan already */
+    if (use_lent(rr, rows)) return KT_OK;          /* preferred to buffers of its own */
+    if (rr->own && rows <= rr->cap) return KT_OK;
+    drop_buffers(rr);
+    rr->own = true;
     rr->time = malloc(rows * sizeof *rr->time);
     for (int m = 0; m < 3; m++) rr->mask[m] = malloc(rows * sizeof *rr->mask[m]);
     rr->value = malloc(rows * sizeof *rr->value);
     rr->valid = malloc(rows);
     rr->cap = rows;
     if (rr->time && rr->mask[0] && rr->mask[1] && rr->mask[2] && rr->value && rr->valid) return KT_OK;
-    rr->cap = 0;
+    drop_buffers(rr);
     return kt_fail(err, KT_ERR_NOMEM, "output rows: no memory for a slice of %zu rows", rows);
 }
 
@@ -190,12 +229,17 @@ static kt_status seek(kt_run_rows *rr, size_t first, size_t rows, kt_error *err)
     for (int k = 0; k < KT_RUN_SERIES; k++)
         if (rr->walked & (1u << k)) rr->base[k] = rr->end[k];
     rr->walked = rr->masked = 0;
-    timeline tl = { rr->src, rr->merge, first };
-    for (size_t i = 0; i < rows; i++)
-        if (!timeline_next(&tl, &rr->time[i]))
-            return kt_fail(err, KT_ERR_INTERNAL, "output rows: timeline ended at row %zu of %zu", first + i,
-                           rr->src->rows);
-    rr->merge = tl.merge;
+    rr->t = rr->time;
+    if (rr->src->times_kept) {
+        rr->t = rr->src->times + first;
+    } else {
+        timeline tl = { rr->src, rr->merge, first };
+        for (size_t i = 0; i < rows; i++)
+            if (!timeline_next(&tl, &rr->time[i]))
+                return kt_fail(err, KT_ERR_INTERNAL, "output rows: timeline ended at row %zu of %zu", first + i,
+                               rr->src->rows);
+        rr->merge = tl.merge;
+    }
     for (int m = 0; m < 3; m++) memset(rr->mask[m], 0, rows * sizeof *rr->mask[m]);
     rr->first = first;
     rr->rows = rows;
@@ -224,7 +268,7 @@ static size_t place(kt_run_rows *rr, int k)
     size_t nulls = 0;
     for (size_t r = 0; r < rr->rows; r++) {
         double x = 0;
-        kt_cell cell = kt_series_at(&cur, rr->time[r], &x);
+        kt_cell cell = kt_series_at(&cur, rr->t[r], &x);
         rr->value[r] = cell == KT_CELL_NULL ? 0.0 : x;
         rr->valid[r] = cell != KT_CELL_NULL;
         nulls += cell == KT_CELL_NULL;
@@ -246,7 +290,7 @@ static size_t place_norm(kt_run_rows *rr, const int k[KT_AXES])
         bool ok = true;
         for (int a = 0; a < KT_AXES; a++) {
             double x = 0;
-            if (kt_series_at(&cur[a], rr->time[r], &x) == KT_CELL_NULL) {
+            if (kt_series_at(&cur[a], rr->t[r], &x) == KT_CELL_NULL) {
                 ok = false;
                 break;
             }
@@ -284,7 +328,7 @@ kt_status kt_run_rows_column(kt_run_rows *rr, size_t first, size_t rows, size_t 
     if (col >= KT_RUN_ROWS_COLUMNS) return kt_fail(err, KT_ERR_USAGE, "output rows: no column %zu", col);
     KT_TRY(seek(rr, first, rows, err));
     if (col == COL_TIME) {
-        *out = view(rr, KT_INT64, rr->time, NULL, 0);
+        *out = view(rr, KT_INT64, (void *)rr->t, NULL, 0);
     } else if (col < COL_MASK) {
         *out = view(rr, KT_DOUBLE, rr->value, rr->valid, place(rr, (int)(col - COL_CHANNEL)));
     } else if (col < COL_MOTION) {

@@ -20,9 +20,12 @@
  *    summed in axis order, null if an axis is null. Output therefore does
  *    not depend on how rows are sliced.
  *  - Memory: one slice (time, three masks, one DOUBLE column with validity:
- *    8 + 12 + 9 = 29 bytes per row), kept between runs; nothing per run.
- *  - kt_run_series_scan walks the whole timeline once without holding it:
- *    row count (max_rows enforced) and the run_stats distances.
+ *    8 + 12 + 9 = 29 bytes per row), in a lent buffer when it fits
+ *    (kt_run_rows_lend), else its own, kept between runs.
+ *  - kt_run_series_scan walks the whole timeline once: row count (max_rows
+ *    enforced) and the run_stats distances; when the caller gave it room
+ *    (times, times_cap) the union timeline is kept there, and slices copy
+ *    it instead of merging the channels' times again.
  */
 #ifndef KT_PIPELINE_RUN_ROWS_H
 #define KT_PIPELINE_RUN_ROWS_H
@@ -49,7 +52,13 @@ typedef struct kt_run_series {
     bool grid;                       /* else union of the channels' times */
     int64_t grid_start_us, grid_period_us;
     size_t rows;                     /* set by kt_run_series_scan */
+    int64_t *times;                  /* room the scan may keep the union timeline in (NULL: none) */
+    size_t times_cap;
+    bool times_kept;                 /* set by the scan: times[0..rows) hold the timeline */
 } kt_run_series;
+
+/* Rows per slice kinetl process asks for (its row groups): what a lent buffer should leave room for. */
+#define KT_RUN_ROWS_SLICE_HINT 32768
 
 /* Distances of run_stats (run_stats.h), from the timeline. */
 typedef struct kt_run_distances {
@@ -69,7 +78,8 @@ typedef struct kt_run_rows {
     kt_merge_iter merge;            /* union timeline position */
     size_t first, rows;             /* current slice */
     size_t cap;                     /* rows of slice buffers */
-    int64_t *time;
+    int64_t *time;                  /* the slice's times, when not kept by the series */
+    const int64_t *t;               /* the slice's times */
     int32_t *mask[3];               /* measured, interpolated, held */
     double *value;
     uint8_t *valid;
@@ -78,6 +88,9 @@ typedef struct kt_run_rows {
     size_t base[KT_RUN_SERIES];     /* cursor position at the slice's first row */
     size_t end[KT_RUN_SERIES];      /* ... and after its last */
     kt_column out;                  /* view handed out */
+    void *lent;                     /* kt_run_rows_lend: slices live here when they fit */
+    size_t lent_bytes;
+    bool own;                       /* slice buffers are malloc'd (not lent) */
 } kt_run_rows;
 
 #define KT_RUN_ROWS_COLUMNS 34      /* KT_ALIGNED_COLUMNS + KT_FEATURE_COLUMNS */
@@ -88,7 +101,14 @@ void kt_run_rows_free(kt_run_rows *rr);
 void kt_run_rows_start(kt_run_rows *rr, const kt_run_series *src);
 kt_status kt_run_rows_column(kt_run_rows *rr, size_t first, size_t rows, size_t col, const kt_column **out,
                              kt_error *err);
-/* Bytes held by the slice buffers. */
+/* Offers a buffer the slices may live in (borrowed until the next start or
+ * lend; NULL to withdraw): a slice that fits uses it instead of buffers of
+ * its own. `kinetl process` lends the readings' array, dead after the
+ * transform, so the output stage allocates no slice at all. */
+void kt_run_rows_lend(kt_run_rows *rr, void *buf, size_t bytes);
+/* Bytes the slice needs per row. */
+#define KT_RUN_ROWS_ROW_BYTES (sizeof(int64_t) + 3 * sizeof(int32_t) + sizeof(double) + 1)
+/* Bytes held by slice buffers of its own (lent memory not included). */
 size_t kt_run_rows_bytes(const kt_run_rows *rr);
 
 #endif

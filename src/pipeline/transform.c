@@ -3,10 +3,14 @@
  *
  * Memory plan for n readings, one arena block:
  *   samples: time[n] + value[n]                         16n bytes, whole run
- *   phase:   the largest of the per-step scratch needs  32n + 48 KiB (sort)
- * The sort's (key, value) pairs and their radix buffer dominate; the later
- * steps (spike flags, stream statistics, velocity samples) reuse the same
- * phase region, each needing at most 24n.
+ *   phase:   the largest of the per-step scratch needs, sized from the
+ *            readings' per-channel counts before anything is sorted:
+ *     sort   (key, value) pairs + radix buffer           32n + 96 KiB, or
+ *            16n + 96 KiB when the pairs may overwrite the readings
+ *            (kt_transform_prepare);
+ *     later  spike flags, stream statistics, and the velocity and
+ *            acceleration samples (24 B per encoder sample), which stay
+ *            there while the output rows are produced.
  */
 #include "pipeline/transform.h"
 
@@ -68,6 +72,17 @@ static size_t phase_bytes_after_sort(const kt_run_samples *s, const kt_transform
     return max_size(need, kt_features_scratch_bytes(s));
 }
 
+/* Upper bound of phase_bytes_after_sort from the readings (copies make lengths shorter, never longer). */
+static size_t phase_bytes_bound(const kt_reading *r, size_t n, const kt_transform_config *cfg)
+{
+    kt_run_samples bound;
+    memset(&bound, 0, sizeof bound);
+    for (size_t i = 0; i < n; i++)
+        if ((r[i].robot == 1 || r[i].robot == 2) && r[i].field < KT_FIELD_COUNT)
+            bound.len[kt_channel_of((kt_field)r[i].field, r[i].robot)]++;
+    return phase_bytes_after_sort(&bound, cfg);
+}
+
 static uint64_t remove_spikes(kt_run_samples *s, const kt_transform_config *cfg, void *phase)
 {
     kt_spike_params p = { cfg->hampel_half_window, cfg->hampel_threshold, cfg->hampel_min_deviation,
@@ -101,44 +116,114 @@ static kt_status plan_rows(const kt_run_samples *s, const kt_transform_config *c
     return KT_OK;
 }
 
-static kt_status prepare(kt_transform *t, const kt_transform_config *cfg, const kt_reading *readings, size_t n,
-                         kt_error *err)
+/* Where the samples, the later steps' scratch and the spare memory live. */
+typedef struct layout {
+    kt_run_samples s;
+    char *phase;          /* spikes, statistics, then the motion series */
+    size_t phase_bytes;
+    char *spare_y;        /* after the samples, if their region has room left */
+    size_t spare_y_bytes;
+} layout;
+
+/* Samples, then the phase, in the arena block (readings kept). */
+static kt_status build_copying(const kt_reading *readings, size_t n, char *block, size_t block_bytes, layout *l,
+                               kt_error *err)
+{
+    size_t sample_bytes = n * (sizeof(int64_t) + sizeof(double));
+    l->s.time = (int64_t *)(void *)block;
+    l->s.value = (double *)(void *)(block + n * sizeof(int64_t));
+    l->phase = block + sample_bytes;
+    l->phase_bytes = block_bytes - sample_bytes;
+    l->spare_y = NULL;
+    l->spare_y_bytes = 0;
+    return kt_run_samples_build(readings, n, l->phase, &l->s, err);
+}
+
+/* The readings' array and the block take turns (run_readings.h): no samples region of its own. */
+static kt_status build_in_place(kt_reading *readings, size_t n, char *block, size_t block_bytes, layout *l,
+                                kt_error *err)
+{
+    void *spare;
+    KT_TRY(kt_run_samples_build_in_place(readings, n, block, &l->s, &spare, err));
+    size_t reading_bytes = n * sizeof(kt_reading), sample_bytes = n * (sizeof(int64_t) + sizeof(double));
+    bool phase_in_readings = spare == (void *)readings;
+    l->phase = spare;
+    l->phase_bytes = phase_in_readings ? reading_bytes : block_bytes;
+    l->spare_y = (phase_in_readings ? block : (char *)readings) + sample_bytes;
+    l->spare_y_bytes = (phase_in_readings ? block_bytes : reading_bytes) - sample_bytes;
+    return KT_OK;
+}
+
+/* Offers the spare memory to the scan for the union timeline, when it leaves
+ * room for a slice of output rows too (so slices need not merge the times). */
+static void keep_timeline_in_spare(kt_run_output *o, const kt_run_samples *s)
+{
+    size_t bound = 0;
+    for (int c = 0; c < KT_CHANNELS; c++) bound += s->len[c];
+    size_t slice = (bound < KT_RUN_ROWS_SLICE_HINT ? bound : KT_RUN_ROWS_SLICE_HINT) * KT_RUN_ROWS_ROW_BYTES;
+    size_t need = (bound * sizeof(int64_t) + 15) / 16 * 16 + slice;
+    o->series.times = NULL;
+    o->series.times_cap = 0;
+    if (o->series.grid || need > o->spare_bytes) return;
+    o->series.times = o->spare;
+    o->series.times_cap = bound;
+}
+
+/* in_place: the readings' array, which the sort may overwrite (NULL: keep them). */
+static kt_status prepare(kt_transform *t, const kt_transform_config *cfg, const kt_reading *readings,
+                         kt_reading *in_place, size_t n, kt_error *err)
 {
     kt_run_output *o = &t->out;
     o->aligned.rows = 0;
     o->rows = 0;
+    o->spare = NULL;
+    o->spare_bytes = 0;
     if (n > SIZE_MAX / 64) return kt_fail(err, KT_ERR_NOMEM, "transform: %zu readings are too many for one run", n);
-    size_t sort_bytes = kt_run_samples_scratch_bytes(n);
     size_t sample_bytes = n * (sizeof(int64_t) + sizeof(double));
-    /* Every later step needs at most 24 bytes per reading (+ a window), below the sort's 32. */
-    size_t phase_bytes = max_size(sort_bytes, 24 * n + kt_spikes_scratch_bytes(0, cfg->hampel_half_window) + 64);
-    char *block = reserve_scratch(&t->arena, sample_bytes + phase_bytes);
+    size_t later = phase_bytes_bound(readings, n, cfg);
+    /* in place only when the later steps fit in the readings' array whichever region they get */
+    if (later > n * sizeof(kt_reading)) in_place = NULL;
+    size_t block_bytes = in_place ? max_size(max_size(kt_run_samples_in_place_scratch_bytes(n), later), sample_bytes)
+                                  : sample_bytes + max_size(kt_run_samples_scratch_bytes(n), later);
+    char *block = reserve_scratch(&t->arena, block_bytes);
     if (!block)
         return kt_fail(err, KT_ERR_NOMEM, "transform: %zu readings need %zu bytes of scratch, over the limit %zu",
-                       n, sample_bytes + phase_bytes, t->arena.limit);
+                       n, block_bytes, t->arena.limit);
     o->scratch_bytes = kt_arena_reserved(&t->arena);
     o->input_bytes = n * sizeof(kt_reading);
 
-    kt_run_samples s;
-    s.time = (int64_t *)block;
-    s.value = (double *)(block + n * sizeof(int64_t));
-    void *phase = block + sample_bytes;
-    KT_TRY(kt_run_samples_build(readings, n, phase, &s, err));
-    if (phase_bytes_after_sort(&s, cfg) > phase_bytes)
+    layout l;
+    KT_TRY(in_place ? build_in_place(in_place, n, block, block_bytes, &l, err)
+                    : build_copying(readings, n, block, block_bytes, &l, err));
+    kt_run_samples *s = &l.s;
+    if (phase_bytes_after_sort(s, cfg) > l.phase_bytes)
         return kt_fail(err, KT_ERR_INTERNAL, "transform: scratch plan too small for %zu readings", n);
 
     kt_run_stats *st = &o->stats;
     memset(st, 0, sizeof *st);
     st->readings = (int64_t)n;
-    st->spikes_removed = (int64_t)remove_spikes(&s, cfg, phase);
-    kt_run_stats_from_samples(&s, cfg, phase, st);
+    st->spikes_removed = (int64_t)remove_spikes(s, cfg, l.phase);
+    kt_run_stats_from_samples(s, cfg, l.phase, st);
     /* from here on the phase region holds the motion series, read while rows are produced */
     kt_run_series *src = &o->series;
-    KT_TRY(plan_rows(&s, cfg, st, src, err));
-    kt_features_series(&s, cfg, phase, &src->series[KT_RUN_SERIES_VELOCITY],
+    KT_TRY(plan_rows(s, cfg, st, src, err));
+    kt_features_series(s, cfg, l.phase, &src->series[KT_RUN_SERIES_VELOCITY],
                        &src->series[KT_RUN_SERIES_ACCELERATION], st->max_speed_mm_s, st->has_max_speed);
+    size_t motion = (kt_features_scratch_bytes(s) + 15) & ~(size_t)15;
+    o->spare = l.phase + motion;
+    o->spare_bytes = l.phase_bytes > motion ? l.phase_bytes - motion : 0;
+    if (l.spare_y_bytes > o->spare_bytes) {
+        o->spare = l.spare_y;
+        o->spare_bytes = l.spare_y_bytes;
+    }
+    keep_timeline_in_spare(o, s);
     kt_run_distances d;
     KT_TRY(kt_run_series_scan(src, cfg->max_rows, &d, err));
+    if (src->times_kept) {   /* the rest of the spare follows the kept timeline */
+        size_t used = (src->rows * sizeof(int64_t) + 15) & ~(size_t)15;
+        o->spare = (char *)o->spare + used;
+        o->spare_bytes -= used;
+    }
     o->rows = src->rows;
     st->aligned_rows = (int64_t)src->rows;
     for (int r = 0; r < KT_ROBOTS; r++) {
@@ -148,15 +233,21 @@ static kt_status prepare(kt_transform *t, const kt_transform_config *cfg, const 
     return KT_OK;
 }
 
-kt_status kt_transform_prepare(kt_transform *t, const kt_transform_config *cfg, const kt_reading *readings,
-                               size_t n, const kt_run_output **out, kt_error *err)
+static kt_status prepare_checked(kt_transform *t, const kt_transform_config *cfg, const kt_reading *readings,
+                                 kt_reading *in_place, size_t n, const kt_run_output **out, kt_error *err)
 {
     *out = NULL;
     KT_TRY(kt_transform_config_validate(cfg, err));
     if (n && !readings) return kt_fail(err, KT_ERR_USAGE, "transform: %zu readings but no array", n);
-    KT_TRY(prepare(t, cfg, readings, n, err));
+    KT_TRY(prepare(t, cfg, readings, in_place, n, err));
     *out = &t->out;
     return KT_OK;
+}
+
+kt_status kt_transform_prepare(kt_transform *t, const kt_transform_config *cfg, kt_reading *readings, size_t n,
+                               const kt_run_output **out, kt_error *err)
+{
+    return prepare_checked(t, cfg, readings, readings, n, out, err);
 }
 
 /* Slices of this many rows gather the columns: smaller than the tables' row
@@ -202,7 +293,7 @@ kt_status kt_transform_run(kt_transform *t, const kt_transform_config *cfg, cons
 {
     const kt_run_output *o;
     *out = NULL;
-    KT_TRY(kt_transform_prepare(t, cfg, readings, n, &o, err));
+    KT_TRY(prepare_checked(t, cfg, readings, NULL, n, &o, err));
     KT_TRY(gather(t, err));
     *out = o;
     return KT_OK;
