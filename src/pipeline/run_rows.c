@@ -149,6 +149,10 @@ static void drop_buffers(kt_run_rows *rr)
     rr->mask[0] = rr->mask[1] = rr->mask[2] = NULL;
     rr->value = NULL;
     rr->valid = NULL;
+    for (int i = 0; i < 6; i++) {
+        rr->norm_sum[i] = NULL;
+        rr->norm_ok[i] = NULL;
+    }
     rr->cap = 0;
     rr->own = false;
 }
@@ -197,6 +201,14 @@ static bool use_lent(kt_run_rows *rr, size_t rows)
     for (int m = 0; m < 3; m++) rr->mask[m] = (int32_t *)(void *)(p + (size_t)m * rows * sizeof(int32_t));
     rr->valid = (uint8_t *)(p + 3 * rows * sizeof(int32_t));
     rr->cap = rows;
+    /* room left for the norm sums? */
+    size_t norm_bytes = 6 * rows * (sizeof(double) + 1);
+    if (rr->lent_bytes - rows * KT_RUN_ROWS_ROW_BYTES >= norm_bytes + 16) {
+        char *q = (char *)(((uintptr_t)(rr->valid + rows) + 15) & ~(uintptr_t)15);
+        for (int i = 0; i < 6; i++) rr->norm_sum[i] = (double *)(void *)(q + (size_t)i * rows * sizeof(double));
+        q += 6 * rows * sizeof(double);
+        for (int i = 0; i < 6; i++) rr->norm_ok[i] = (uint8_t *)q + (size_t)i * rows;
+    }
     return true;
 }
 
@@ -241,6 +253,7 @@ static kt_status seek(kt_run_rows *rr, size_t first, size_t rows, kt_error *err)
         rr->merge = tl.merge;
     }
     for (int m = 0; m < 3; m++) memset(rr->mask[m], 0, rows * sizeof *rr->mask[m]);
+    memset(rr->norm_axes, 0, sizeof rr->norm_axes);
     rr->first = first;
     rr->rows = rows;
     return KT_OK;
@@ -257,6 +270,45 @@ static void walked(kt_run_rows *rr, int k, const kt_series_cursor *c)
 {
     rr->end[k] = c->next;
     rr->walked |= 1u << k;
+}
+
+/* The norm (v1 v2 a1 a2 f1 f2 = 0..5) series k is an axis of, -1 if none; its axis. */
+static int norm_of(int k, int *axis)
+{
+    if (k < KT_CHANNELS) {
+        kt_field f = kt_channel_field(k);
+        if (f > KT_FIELD_FZ) return -1;
+        *axis = (int)(f - KT_FIELD_FX);
+        return 4 + kt_channel_robot(k) - 1;
+    }
+    int i = (k - KT_CHANNELS) % (KT_ROBOTS * KT_AXES), kind = (k - KT_CHANNELS) / (KT_ROBOTS * KT_AXES);
+    *axis = i % KT_AXES;
+    return 2 * kind + i / KT_AXES;
+}
+
+/* Adds the just-placed series k to its norm's sums when its axes arrive in order. */
+static void sum_norm(kt_run_rows *rr, int k)
+{
+    int axis, nm = norm_of(k, &axis);
+    if (nm < 0 || !rr->norm_sum[nm]) return;
+    if (rr->norm_axes[nm] != (1u << axis) - 1) {   /* again, or out of order: read the axes instead */
+        rr->norm_axes[nm] |= 8;
+        return;
+    }
+    rr->norm_axes[nm] |= (uint8_t)(1u << axis);
+    double *sum = rr->norm_sum[nm];
+    uint8_t *ok = rr->norm_ok[nm];
+    if (axis == 0) {
+        for (size_t r = 0; r < rr->rows; r++) {
+            sum[r] = 0;
+            ok[r] = 1;
+        }
+    }
+    for (size_t r = 0; r < rr->rows; r++) {
+        if (!ok[r]) continue;
+        if (!rr->valid[r]) ok[r] = 0;
+        else sum[r] += rr->value[r] * rr->value[r];
+    }
 }
 
 /* Series k at the slice's times into value/valid; channel bits into the masks once per slice. */
@@ -276,12 +328,23 @@ static size_t place(kt_run_rows *rr, int k)
     }
     if (masks) rr->masked |= 1u << k;
     walked(rr, k, &cur);
+    sum_norm(rr, k);
     return nulls;
 }
 
 /* Euclidean norm of three series on the slice's rows; null where an axis is. */
-static size_t place_norm(kt_run_rows *rr, const int k[KT_AXES])
+static size_t place_norm(kt_run_rows *rr, size_t which, const int k[KT_AXES])
 {
+    if (rr->norm_sum[which] && rr->norm_axes[which] == 7) {   /* summed while the axes were placed */
+        size_t nulls = 0;
+        for (size_t r = 0; r < rr->rows; r++) {
+            bool ok = rr->norm_ok[which][r];
+            rr->value[r] = ok ? sqrt(rr->norm_sum[which][r]) : 0.0;
+            rr->valid[r] = ok;
+            nulls += !ok;
+        }
+        return nulls;
+    }
     kt_series_cursor cur[KT_AXES];
     for (int a = 0; a < KT_AXES; a++) cur[a] = cursor_at_base(rr, k[a]);
     size_t nulls = 0;
@@ -340,7 +403,7 @@ kt_status kt_run_rows_column(kt_run_rows *rr, size_t first, size_t rows, size_t 
     } else {
         int k[KT_AXES];
         norm_series(col - COL_NORM, k);
-        *out = view(rr, KT_DOUBLE, rr->value, rr->valid, place_norm(rr, k));
+        *out = view(rr, KT_DOUBLE, rr->value, rr->valid, place_norm(rr, col - COL_NORM, k));
     }
     return KT_OK;
 }

@@ -21,7 +21,10 @@
  *    not depend on how rows are sliced.
  *  - Memory: one slice (time, three masks, one DOUBLE column with validity:
  *    8 + 12 + 9 = 29 bytes per row), in a lent buffer when it fits
- *    (kt_run_rows_lend), else its own, kept between runs.
+ *    (kt_run_rows_lend), else its own, kept between runs. When the loan has
+ *    room for 54 more bytes per row, the six norms are summed while their
+ *    axes are placed instead of reading the axes again (same arithmetic,
+ *    same order: the result is the same bits).
  *  - kt_run_series_scan walks the whole timeline once: row count (max_rows
  *    enforced) and the run_stats distances; when the caller gave it room
  *    (times, times_cap) the union timeline is kept there, and slices copy
@@ -84,6 +87,9 @@ typedef struct kt_run_rows {
     double *value;
     uint8_t *valid;
     uint32_t masked;                /* channels whose bits are in mask[] for this slice */
+    double *norm_sum[6];            /* v1 v2 a1 a2 f1 f2: sum of squares so far (lent room only) */
+    uint8_t *norm_ok[6];            /* ... no axis null so far */
+    uint8_t norm_axes[6];           /* axes summed this slice, in order (bit 3: out of order) */
     uint32_t walked;                /* series whose cursor end[] is known for this slice */
     size_t base[KT_RUN_SERIES];     /* cursor position at the slice's first row */
     size_t end[KT_RUN_SERIES];      /* ... and after its last */

@@ -154,19 +154,18 @@ static kt_status build_in_place(kt_reading *readings, size_t n, char *block, siz
     return KT_OK;
 }
 
-/* Offers the spare memory to the scan for the union timeline, when it leaves
- * room for a slice of output rows too (so slices need not merge the times). */
+/* Offers the spare memory to the scan for the union timeline, keeping room
+ * for a slice of output rows (so slices need not merge the times again). */
 static void keep_timeline_in_spare(kt_run_output *o, const kt_run_samples *s)
 {
     size_t bound = 0;
     for (int c = 0; c < KT_CHANNELS; c++) bound += s->len[c];
-    size_t slice = (bound < KT_RUN_ROWS_SLICE_HINT ? bound : KT_RUN_ROWS_SLICE_HINT) * KT_RUN_ROWS_ROW_BYTES;
-    size_t need = (bound * sizeof(int64_t) + 15) / 16 * 16 + slice;
+    size_t slice = (bound < KT_RUN_ROWS_SLICE_HINT ? bound : KT_RUN_ROWS_SLICE_HINT) * KT_RUN_ROWS_ROW_BYTES + 16;
     o->series.times = NULL;
     o->series.times_cap = 0;
-    if (o->series.grid || need > o->spare_bytes) return;
+    if (o->series.grid || slice >= o->spare_bytes) return;
     o->series.times = o->spare;
-    o->series.times_cap = bound;
+    o->series.times_cap = (o->spare_bytes - slice) / sizeof(int64_t);
 }
 
 /* in_place: the readings' array, which the sort may overwrite (NULL: keep them). */
