@@ -228,21 +228,34 @@ static kt_status produce_chunk(void *rows, size_t first, size_t n, size_t col, c
     return kt_run_rows_column(rows, first, n, col, out, err);
 }
 
-/* One table's commit: its file is written a row group and a column at a time
- * from the run's series, never holding the table (docs/PROCESS.md). */
-static kt_status commit_partition(kt_process_ctx *ctx, int table, const char *run, const kt_run_output *out,
-                                  size_t ncols, const char *app, int64_t n, int64_t *version, kt_error *err)
+static kt_status begin_partition(kt_process_ctx *ctx, int table, const char *const *pv, kt_delta_txn **x,
+                                 kt_error *err)
+{
+    KT_TRY(kt_delta_txn_begin(ctx->out[table], ctx->out_s[table], x, err));
+    return kt_delta_txn_replace_partitions(*x, KT_PROCESS_PARTITION_COLUMN, pv, 1, err);
+}
+
+/* aligned and features: both files written in one pass, a row group and a
+ * column at a time from the run's series (never holding the tables; the 16
+ * shared columns computed and encoded once), then two commits in order. */
+static kt_status commit_partitions(kt_process_ctx *ctx, const char *run, const kt_run_output *out, const char *app,
+                                   int64_t n, kt_process_result *res, kt_error *err)
 {
     const char *pv[1] = { run };
+    kt_delta_txn *xa = NULL, *xf = NULL;
     kt_run_rows_start(&ctx->rows, &out->series);
-    kt_delta_txn *x;
-    KT_TRY(kt_delta_txn_begin(ctx->out[table], ctx->out_s[table], &x, err));
-    kt_status st = kt_delta_txn_replace_partitions(x, KT_PROCESS_PARTITION_COLUMN, pv, 1, err);
+    kt_status st = begin_partition(ctx, OUT_ALIGNED, pv, &xa, err);
+    if (st == KT_OK) st = begin_partition(ctx, OUT_FEATURES, pv, &xf, err);
     if (st == KT_OK && out->rows > 0)
-        st = kt_delta_txn_write_partition_chunks(x, pv, ncols, out->rows, produce_chunk, &ctx->rows, err);
-    if (st == KT_OK) st = kt_delta_txn_set_app_version(x, app, n, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(x, version, err);
-    kt_delta_txn_free(x);
+        st = kt_delta_txn_write_partition_chunks_pair(xa, pv, KT_ALIGNED_COLUMNS, xf, pv,
+                                                      KT_ALIGNED_COLUMNS + KT_FEATURE_COLUMNS, out->rows,
+                                                      produce_chunk, &ctx->rows, err);
+    if (st == KT_OK) st = kt_delta_txn_set_app_version(xa, app, n, err);
+    if (st == KT_OK) st = kt_delta_txn_set_app_version(xf, app, n, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(xa, &res->aligned_version, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(xf, &res->features_version, err);
+    kt_delta_txn_free(xf);
+    kt_delta_txn_free(xa);
     return st;
 }
 
@@ -257,9 +270,7 @@ static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt
     for (int i = 0; i < OUTS; i++)
         if (v[i] >= n) n = v[i] + 1;
     res->txn_version = n;
-    KT_TRY(commit_partition(ctx, OUT_ALIGNED, run, out, KT_ALIGNED_COLUMNS, app, n, &res->aligned_version, err));
-    KT_TRY(commit_partition(ctx, OUT_FEATURES, run, out, KT_ALIGNED_COLUMNS + KT_FEATURE_COLUMNS, app, n,
-                            &res->features_version, err));
+    KT_TRY(commit_partitions(ctx, run, out, app, n, res, err));
     res->output_bytes = kt_run_rows_bytes(&ctx->rows);
     return kt_run_stats_table_replace(ctx->stats_index, ctx->out[OUT_STATS], ctx->out_s[OUT_STATS], &res->stats,
                                       app, n, &res->run_stats_version, err);

@@ -174,6 +174,62 @@ TEST(chunked_row_groups_refuse_misuse)
     free(dir);
 }
 
+/* Two files, the first's 3 columns a prefix of the second's 6: one pass, shared chunks encoded once. */
+TEST(twin_files_equal_files_written_alone)
+{
+    char *dir = fx_tempdir("twins");
+    CHECK(dir != NULL);
+    kt_column cols[NCOLS];
+    CHECK(make_columns(cols, ROWS) == 0);
+    enum { SHARED = 3 };
+    char alone_a[512], alone_b[512], twin_a[512], twin_b[512];
+    snprintf(alone_a, sizeof alone_a, "%s/alone_a.parquet", dir);
+    snprintf(alone_b, sizeof alone_b, "%s/alone_b.parquet", dir);
+    snprintf(twin_a, sizeof twin_a, "%s/twin_a.parquet", dir);
+    snprintf(twin_b, sizeof twin_b, "%s/twin_b.parquet", dir);
+    kt_pq_write_options o;
+    options(&o);
+    kt_error err = { 0 };
+    kt_pq_writer *wa, *wb;
+    CHECK_OK(kt_pq_writer_open(alone_a, FIELDS, SHARED, &o, &wa, &err), &err);
+    CHECK_OK(kt_pq_writer_write(wa, cols, ROWS, &err), &err);
+    CHECK_OK(kt_pq_writer_close(wa, &err), &err);
+    kt_pq_writer_free(wa);
+    CHECK_OK(kt_pq_writer_open(alone_b, FIELDS, NCOLS, &o, &wb, &err), &err);
+    CHECK_OK(kt_pq_writer_write(wb, cols, ROWS, &err), &err);
+    CHECK_OK(kt_pq_writer_close(wb, &err), &err);
+    kt_pq_writer_free(wb);
+
+    CHECK_OK(kt_pq_writer_open(twin_a, FIELDS, SHARED, &o, &wa, &err), &err);
+    CHECK_OK(kt_pq_writer_open(twin_b, FIELDS, NCOLS, &o, &wb, &err), &err);
+    CHECK_OK(kt_pq_writer_pair(wa, wb, &err), &err);
+    for (size_t first = 0; first < ROWS; first += GROUP) {
+        size_t n = ROWS - first < GROUP ? ROWS - first : GROUP;
+        CHECK_OK(kt_pq_writer_begin_row_group(wa, n, &err), &err);
+        CHECK_OK(kt_pq_writer_begin_row_group(wb, n, &err), &err);
+        for (size_t c = 0; c < NCOLS; c++) {
+            kt_column part;
+            CHECK(slice_of(&cols[c], first, n, &part) == 0);
+            kt_status st = c < SHARED ? kt_pq_writer_write_chunk_twin(wa, wb, c, &part, &err)
+                                      : kt_pq_writer_write_chunk(wb, c, &part, &err);
+            kt_column_free(&part);
+            CHECK_OK(st, &err);
+        }
+        CHECK_EQ_INT(kt_pq_writer_write_chunk_twin(wa, wb, SHARED, &cols[SHARED], &err), KT_ERR_USAGE);
+        CHECK_OK(kt_pq_writer_end_row_group(wa, &err), &err);
+        CHECK_OK(kt_pq_writer_end_row_group(wb, &err), &err);
+    }
+    CHECK_OK(kt_pq_writer_close(wb, &err), &err);
+    CHECK_OK(kt_pq_writer_close(wa, &err), &err);
+    kt_pq_writer_free(wb);
+    kt_pq_writer_free(wa);
+    CHECK_MSG(same_file(alone_a, twin_a), "%s and %s differ", alone_a, twin_a);
+    CHECK_MSG(same_file(alone_b, twin_b), "%s and %s differ", alone_b, twin_b);
+    for (int c = 0; c < NCOLS; c++) kt_column_free(&cols[c]);
+    fx_rmrf(dir);
+    free(dir);
+}
+
 /* ---- Delta: one partition file, produced a column chunk at a time ---- */
 
 typedef struct producer {
@@ -203,16 +259,34 @@ static const kt_delta_field DELTA_FIELDS[NCOLS + 1] = {
     { "b", KT_DELTA_BOOLEAN, false },
 };
 
-static kt_status write_one(const char *dir, const kt_column *cols, bool chunked, producer *p, char *file,
-                           size_t cap, kt_error *err)
+static kt_status open_table(const char *dir, size_t nfields, kt_delta_table **t, kt_error *err)
 {
     kt_delta_options o = { .no_fsync = true, .row_group_rows = GROUP };
     const char *parts[1] = { "run" };
-    kt_delta_table *t;
-    KT_TRY(kt_delta_open(dir, &o, &t, err));
+    KT_TRY(kt_delta_open(dir, &o, t, err));
     bool created;
+    kt_status st = kt_delta_create(*t, DELTA_FIELDS, nfields, parts, 1, &created, err);
+    if (st != KT_OK) kt_delta_close(*t);
+    return st;
+}
+
+/* Path of the table's only active file into file. */
+static kt_status only_file(kt_delta_table *t, const char *dir, char *file, size_t cap, kt_error *err)
+{
+    kt_delta_snapshot *s = NULL;
+    KT_TRY(kt_delta_snapshot_load(t, -1, &s, err));
+    if (kt_delta_snapshot_num_files(s) == 1) snprintf(file, cap, "%s/%s", dir, kt_delta_snapshot_file(s, 0)->path);
+    kt_delta_snapshot_free(s);
+    return KT_OK;
+}
+
+static kt_status write_one(const char *dir, const kt_column *cols, bool chunked, producer *p, char *file,
+                           size_t cap, kt_error *err)
+{
+    kt_delta_table *t;
+    KT_TRY(open_table(dir, NCOLS + 1, &t, err));
     kt_delta_txn *x = NULL;
-    kt_status st = kt_delta_create(t, DELTA_FIELDS, NCOLS + 1, parts, 1, &created, err);
+    kt_status st = KT_OK;
     if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
     const char *pv[1] = { "r1" };
     if (st == KT_OK)
@@ -220,11 +294,7 @@ static kt_status write_one(const char *dir, const kt_column *cols, bool chunked,
                      : kt_delta_txn_write_partition(x, pv, cols, NCOLS, ROWS, err);
     if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
     if (x) kt_delta_txn_free(x);
-    kt_delta_snapshot *s = NULL;
-    if (st == KT_OK) st = kt_delta_snapshot_load(t, -1, &s, err);
-    if (st == KT_OK && kt_delta_snapshot_num_files(s) == 1)
-        snprintf(file, cap, "%s/%s", dir, kt_delta_snapshot_file(s, 0)->path);
-    kt_delta_snapshot_free(s);
+    if (st == KT_OK) st = only_file(t, dir, file, cap, err);
     kt_delta_close(t);
     return st;
 }
@@ -253,8 +323,58 @@ TEST(delta_chunked_partition_file_equals_the_whole_one)
     free(root);
 }
 
+/* aligned/features-like: table a has the first 3 data columns of table b; one pass writes both. */
+TEST(delta_paired_files_equal_files_written_alone)
+{
+    enum { SHARED = 3 };
+    char *root = fx_tempdir("dpair");
+    CHECK(root != NULL);
+    kt_column cols[NCOLS];
+    CHECK(make_columns(cols, ROWS) == 0);
+    char dirs[4][512], files[4][1024] = { "", "", "", "" };
+    for (int i = 0; i < 4; i++) snprintf(dirs[i], sizeof dirs[i], "%s/t%d", root, i);
+    kt_error err = { 0 };
+    const char *pv[1] = { "r1" };
+    kt_delta_table *t[4];
+    for (int i = 0; i < 4; i++) CHECK_OK(open_table(dirs[i], i % 2 ? NCOLS + 1 : SHARED + 1, &t[i], &err), &err);
+    for (int i = 0; i < 2; i++) {   /* 0 and 1 alone */
+        kt_delta_txn *x;
+        CHECK_OK(kt_delta_txn_begin(t[i], NULL, &x, &err), &err);
+        CHECK_OK(kt_delta_txn_write_partition(x, pv, cols, i ? NCOLS : SHARED, ROWS, &err), &err);
+        CHECK_OK(kt_delta_txn_commit(x, NULL, &err), &err);
+        kt_delta_txn_free(x);
+    }
+    producer p = { .cols = cols };
+    kt_column_init(&p.part, KT_INT64);
+    kt_delta_txn *xa, *xb;
+    CHECK_OK(kt_delta_txn_begin(t[2], NULL, &xa, &err), &err);
+    CHECK_OK(kt_delta_txn_begin(t[3], NULL, &xb, &err), &err);
+    CHECK_EQ_INT(kt_delta_txn_write_partition_chunks_pair(xb, pv, NCOLS, xa, pv, SHARED, ROWS, produce, &p, &err),
+                 KT_ERR_USAGE);   /* the longer table must come second */
+    CHECK_OK(kt_delta_txn_write_partition_chunks_pair(xa, pv, SHARED, xb, pv, NCOLS, ROWS, produce, &p, &err), &err);
+    CHECK_EQ_INT(p.calls, NCOLS * ((ROWS + GROUP - 1) / GROUP));   /* each chunk asked once */
+    CHECK(!p.out_of_order);
+    CHECK_OK(kt_delta_txn_commit(xa, NULL, &err), &err);
+    CHECK_OK(kt_delta_txn_commit(xb, NULL, &err), &err);
+    kt_delta_txn_free(xa);
+    kt_delta_txn_free(xb);
+    for (int i = 0; i < 4; i++) {
+        CHECK_OK(only_file(t[i], dirs[i], files[i], sizeof files[i], &err), &err);
+        kt_delta_close(t[i]);
+    }
+    CHECK(files[0][0] && files[1][0] && files[2][0] && files[3][0]);
+    CHECK_MSG(same_file(files[0], files[2]), "%s and %s differ", files[0], files[2]);
+    CHECK_MSG(same_file(files[1], files[3]), "%s and %s differ", files[1], files[3]);
+    kt_column_free(&p.part);
+    for (int c = 0; c < NCOLS; c++) kt_column_free(&cols[c]);
+    fx_rmrf(root);
+    free(root);
+}
+
 TEST_MAIN_BEGIN("chunk_write")
     RUN(ctx, chunked_row_groups_write_the_same_bytes_as_batches);
     RUN(ctx, chunked_row_groups_refuse_misuse);
+    RUN(ctx, twin_files_equal_files_written_alone);
     RUN(ctx, delta_chunked_partition_file_equals_the_whole_one);
+    RUN(ctx, delta_paired_files_equal_files_written_alone);
 TEST_MAIN_END()

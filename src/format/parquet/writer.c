@@ -43,6 +43,7 @@ struct kt_pq_writer {
     size_t num_rgs, cap_rgs;
     kt_pq_column_summary *summary; /* set by a successful close */
     kt_pq_col_bufs spare;          /* lent to each column in turn by column-at-a-time row groups */
+    kt_pq_col_bufs *bufs;          /* the set used: &spare, or a paired writer's */
     bool chunk_group_open;         /* begin_row_group .. end_row_group */
     size_t chunk_rows, chunk_next; /* its rows; the next column expected */
     bool tmp_created;              /* tmp_path exists and is ours to remove */
@@ -220,6 +221,7 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
     w->fd = -1;
     kt_arena_init(&w->meta, 0);
     kt_pq_col_bufs_init(&w->spare);
+    w->bufs = &w->spare;
     if (copy_config(w, path, fields, nfields, opts) != KT_OK) {
         kt_pq_writer_free(w);
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
@@ -371,23 +373,30 @@ static kt_status open_row_group(kt_pq_writer *w, size_t rows, kt_error *err)
     return KT_OK;
 }
 
+/* Writes a finished chunk to column c of w's open row group and records it. */
+static kt_status put_chunk(kt_pq_writer *w, size_t c, const kt_pq_chunk_result *r, kt_error *err)
+{
+    kt_pq_row_group *rg = &w->rgs[w->num_rgs];
+    uint64_t start = w->offset;
+    KT_TRY(write_all(w, r->dict_page->data, r->dict_page->len, err));
+    KT_TRY(write_all(w, r->data_pages->data, r->data_pages->len, err));
+    if (record_chunk(w, c, r, start, &rg->columns[c]) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", w->path);
+    rg->total_byte_size += r->total_uncompressed;
+    rg->total_compressed_size += r->total_compressed;
+    return KT_OK;
+}
+
 /* Finishes column c's chunk of the open row group and writes it to the file. */
 static kt_status emit_chunk(kt_pq_writer *w, size_t c, kt_error *err)
 {
-    kt_pq_row_group *rg = &w->rgs[w->num_rgs];
     kt_pq_chunk_result r;
     kt_status s = kt_pq_col_enc_finish_chunk(&w->cols[c], &r, err);
     if (s != KT_OK) {
         kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
         return s;
     }
-    uint64_t start = w->offset;
-    KT_TRY(write_all(w, r.dict_page->data, r.dict_page->len, err));
-    KT_TRY(write_all(w, r.data_pages->data, r.data_pages->len, err));
-    if (record_chunk(w, c, &r, start, &rg->columns[c]) != KT_OK)
-        return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", w->path);
-    rg->total_byte_size += r.total_uncompressed;
-    rg->total_compressed_size += r.total_compressed;
+    KT_TRY(put_chunk(w, c, &r, err));
     s = kt_pq_col_enc_next_chunk(&w->cols[c], err);
     if (s != KT_OK) kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
     return s;
@@ -470,11 +479,11 @@ kt_status kt_pq_writer_write_chunk(kt_pq_writer *w, size_t col, const kt_column 
         return kt_fail(err, KT_ERR_USAGE, "%s: column %zu written, column %zu expected", w->path, col,
                        w->chunk_next);
     KT_TRY(check_column(w, col, values, w->chunk_rows, err));
-    kt_pq_col_enc_swap_bufs(&w->cols[col], &w->spare);
+    kt_pq_col_enc_swap_bufs(&w->cols[col], w->bufs);
     kt_status s = kt_pq_col_enc_append(&w->cols[col], values, 0, w->chunk_rows, err);
     if (s != KT_OK) kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[col].name);
     else s = emit_chunk(w, col, err);
-    kt_pq_col_enc_swap_bufs(&w->cols[col], &w->spare);
+    kt_pq_col_enc_swap_bufs(&w->cols[col], w->bufs);
     if (s != KT_OK) {
         w->failed = true;
         return s;
@@ -495,9 +504,65 @@ kt_status kt_pq_writer_end_row_group(kt_pq_writer *w, kt_error *err)
     return KT_OK;
 }
 
+static bool same_encoding(const kt_pq_writer *a, const kt_pq_writer *b)
+{
+    return a->o.codec == b->o.codec && a->o.compression_level == b->o.compression_level &&
+           a->o.page_bytes == b->o.page_bytes && a->o.dict_max_bytes == b->o.dict_max_bytes &&
+           a->o.dictionary == b->o.dictionary;
+}
+
+kt_status kt_pq_writer_pair(kt_pq_writer *a, kt_pq_writer *b, kt_error *err)
+{
+    KT_TRY(usable(a, err));
+    KT_TRY(usable(b, err));
+    if (a == b || !same_encoding(a, b))
+        return kt_fail(err, KT_ERR_USAGE, "%s: cannot pair with %s (different codec or page options)", b->path,
+                       a->path);
+    b->bufs = a->bufs;
+    for (size_t c = 0; c < b->nfields; c++) b->cols[c].o.compressor = a->compressor;
+    return KT_OK;
+}
+
+kt_status kt_pq_writer_write_chunk_twin(kt_pq_writer *a, kt_pq_writer *b, size_t col, const kt_column *values,
+                                        kt_error *err)
+{
+    KT_TRY(usable(a, err));
+    KT_TRY(usable(b, err));
+    if (!a->chunk_group_open || !b->chunk_group_open || a->chunk_rows != b->chunk_rows)
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: no row groups of the same size begun", a->path, b->path);
+    if (col != a->chunk_next || col != b->chunk_next)
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: column %zu written, columns %zu and %zu expected", a->path,
+                       b->path, col, a->chunk_next, b->chunk_next);
+    if (col >= b->nfields || strcmp(a->fields[col].name, b->fields[col].name) != 0 ||
+        a->fields[col].type != b->fields[col].type || a->fields[col].nullable != b->fields[col].nullable ||
+        !same_encoding(a, b))
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: column %zu differs between the two files", a->path, b->path,
+                       col);
+    KT_TRY(check_column(a, col, values, a->chunk_rows, err));
+    kt_pq_col_enc *e = &a->cols[col];
+    kt_pq_col_enc_swap_bufs(e, a->bufs);
+    kt_pq_chunk_result r;
+    kt_status s = kt_pq_col_enc_append(e, values, 0, a->chunk_rows, err);
+    if (s == KT_OK) s = kt_pq_col_enc_finish_chunk(e, &r, err);
+    if (s != KT_OK) kt_error_prefix(err, "%s: column '%s'", a->path, a->fields[col].name);
+    if (s == KT_OK) s = put_chunk(a, col, &r, err);
+    if (s == KT_OK) s = put_chunk(b, col, &r, err);
+    if (s == KT_OK && kt_pq_stats_merge(&b->cols[col].file_stats, r.stats) != KT_OK)
+        s = kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", b->path);
+    if (s == KT_OK) s = kt_pq_col_enc_next_chunk(e, err);
+    kt_pq_col_enc_swap_bufs(e, a->bufs);
+    if (s != KT_OK) {
+        a->failed = b->failed = true;
+        return s;
+    }
+    a->chunk_next++;
+    b->chunk_next++;
+    return KT_OK;
+}
+
 size_t kt_pq_writer_buffer_bytes(const kt_pq_writer *w)
 {
-    size_t total = kt_pq_col_bufs_capacity(&w->spare);
+    size_t total = kt_pq_col_bufs_capacity(w->bufs);
     for (size_t c = 0; c < w->nfields; c++) total += kt_pq_col_enc_capacity(&w->cols[c]);
     return total;
 }

@@ -102,6 +102,19 @@ kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, siz
 kt_status kt_pq_writer_begin_row_group(kt_pq_writer *w, size_t nrows, kt_error *err);
 kt_status kt_pq_writer_write_chunk(kt_pq_writer *w, size_t col, const kt_column *values, kt_error *err);
 kt_status kt_pq_writer_end_row_group(kt_pq_writer *w, kt_error *err);
+/*
+ * Twin files (additive), for two files whose first columns are the same
+ * (`features` repeats `aligned`'s): kt_pq_writer_pair(a, b) makes b use a's
+ * page buffers and compressor for its column-at-a-time chunks (a must stay
+ * open while b writes; both single-threaded by the same caller), and
+ * kt_pq_writer_write_chunk_twin(a, b, col, values) encodes column col once
+ * and writes the same chunk bytes to both files (their field col, codec and
+ * page options must be identical; both must expect column col). Each file
+ * is byte-identical to writing it alone.
+ */
+kt_status kt_pq_writer_pair(kt_pq_writer *a, kt_pq_writer *b, kt_error *err);
+kt_status kt_pq_writer_write_chunk_twin(kt_pq_writer *a, kt_pq_writer *b, size_t col, const kt_column *values,
+                                        kt_error *err);
 /* Bytes of buffer capacity the writer holds for pages and chunks (accounting). */
 size_t kt_pq_writer_buffer_bytes(const kt_pq_writer *w);
 

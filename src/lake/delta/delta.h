@@ -206,6 +206,17 @@ kt_status kt_delta_txn_write_partition_chunks(kt_delta_txn *x, const char *const
                                               size_t ncols, size_t nrows, kt_delta_chunk_fn produce,
                                               void *ctx, kt_error *err);
 
+/* Two such files in one pass (additive), for two tables whose first
+ * ncols_a data columns are the same fields (`aligned` and `features`):
+ * produce() is asked every column chunk of b once; a's columns are
+ * encoded once and the same chunk bytes go to both files. Same row group
+ * size and compression in both tables. Each file is byte-identical to
+ * writing it alone; memory: one column chunk for both files. */
+kt_status kt_delta_txn_write_partition_chunks_pair(kt_delta_txn *a, const char *const *pv_a, size_t ncols_a,
+                                                   kt_delta_txn *b, const char *const *pv_b, size_t ncols_b,
+                                                   size_t nrows, kt_delta_chunk_fn produce, void *ctx,
+                                                   kt_error *err);
+
 /* Lower level: a fresh unique data-file path (relative, decoded) for the
  * partition values, its directory created. For callers writing their own files. */
 kt_status kt_delta_txn_new_file_path(kt_delta_txn *x, const char *const *partition_values,
