@@ -5,6 +5,7 @@
 # run_stats commits). For the `make bench` dispatcher (bench/run.sh).
 # Knobs: BENCH_PROCESS_RUNS (default 4 ten-minute runs, 2.6 M readings),
 # BENCH_PROCESS_MINUTES (10), BENCH_REPEAT (3). No peer: status INFO.
+# Memory per run is measured by a malloc replacement (tests/unit/heap_peak.h).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 make -s build/libkinetl.a build/kinetl
@@ -42,7 +43,7 @@ const summary = [
   row('read', r.cpu_s.read, `${mrs(r.readings_per_cpu_s.read)}, ${share(r.cpu_s.read)}`),
   row('transform', r.cpu_s.transform, `${mrs(r.readings_per_cpu_s.transform)}, ${share(r.cpu_s.transform)}`),
   row('write', r.cpu_s.write, `${(r.rows / r.cpu_s.write / 1e6).toFixed(2)} M rows/s (aligned + features + run_stats), ${share(r.cpu_s.write)}`),
-  row('total', r.cpu_s.total, `${mrs(r.readings_per_cpu_s.total)}; memory per run ${r.memory_per_run_ratio.toFixed(2)}x readings; peak RSS ${(r.peak_rss_kib / 1024).toFixed(0)} MiB`),
+  row('total', r.cpu_s.total, `${mrs(r.readings_per_cpu_s.total)}; memory per run ${r.memory_per_run_ratio.toFixed(2)}x decoded readings (heap peak, read + transform + write), ${r.memory_per_run_accounted_ratio.toFixed(2)}x accounted; peak RSS ${(r.peak_rss_kib / 1024).toFixed(0)} MiB`),
 ];
 fs.writeFileSync(out, JSON.stringify({ summary, process: r }, null, 1));
 JS

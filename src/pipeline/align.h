@@ -52,21 +52,10 @@ typedef struct kt_aligned {
 void kt_aligned_init(kt_aligned *a);
 void kt_aligned_free(kt_aligned *a);
 
-/* Builds `out` from the run's samples. start/stop: first/last valid sample
- * (ignored when the run has none: zero rows). */
-kt_status kt_align(const kt_run_samples *samples, const kt_transform_config *cfg, int64_t start, int64_t stop,
-                   kt_aligned *out, kt_error *err);
+/* The cells are computed by kt_run_rows (pipeline/run_rows.h), one slice of
+ * rows at a time; kt_transform_run gathers them into these columns. */
 
 /* time, fx_1 .. z_2, measured_mask, interpolated_mask, held_mask. */
 size_t kt_aligned_named_columns(const kt_aligned *a, kt_named_column out[KT_ALIGNED_COLUMNS]);
-
-/*
- * Writes series s onto the times of `time` (rows ascending) into the
- * DOUBLE column dst (sized by kt_column_fill_begin). If masks is non-NULL
- * (three INT32 arrays: measured, interpolated, held) bit `bit` is set
- * according to the cell kind. Shared with the features.
- */
-void kt_place_series(kt_series s, int64_t max_gap_us, const int64_t *time, size_t rows, kt_column *dst,
-                     int32_t *masks[3], int bit);
 
 #endif

@@ -12,7 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "pipeline/column_fill.h"
 #include "pipeline/derivative.h"
 #include "pipeline/series.h"
 
@@ -55,39 +54,10 @@ static void robot_axes(int robot, kt_field first, int channels[KT_AXES])
 
 size_t kt_features_scratch_bytes(const kt_run_samples *samples)
 {
-    size_t worst = 0;
-    for (int robot = 1; robot <= KT_ROBOTS; robot++) {
-        int ch[KT_AXES];
-        robot_axes(robot, KT_FIELD_X, ch);
-        size_t total = 0, longest = 0;
-        for (int a = 0; a < KT_AXES; a++) {
-            total += samples->len[ch[a]];
-            if (samples->len[ch[a]] > longest) longest = samples->len[ch[a]];
-        }
-        size_t need = total * (sizeof(int64_t) + sizeof(double)) + longest * sizeof(double);
-        if (need > worst) worst = need;
-    }
-    return worst + 16;
-}
-
-/* Norm of three nullable columns into dst (already sized). */
-static void norm_columns(const kt_column *const axes[KT_AXES], size_t rows, kt_column *dst)
-{
-    double *out = KT_COL_DOUBLE(dst);
-    for (size_t r = 0; r < rows; r++) {
-        double sum = 0;
-        bool ok = true;
-        for (int a = 0; a < KT_AXES; a++) {
-            if (!kt_column_is_valid(axes[a], r)) {
-                ok = false;
-                break;
-            }
-            double x = KT_COL_DOUBLE(axes[a])[r];
-            sum += x * x;
-        }
-        out[r] = ok ? sqrt(sum) : 0.0;
-        dst->valid[r] = ok;
-    }
+    size_t encoder = 0;
+    for (int c = 0; c < KT_CHANNELS; c++)
+        if (kt_channel_is_position(c)) encoder += samples->len[c];
+    return encoder * (2 * sizeof(int64_t) + sizeof(double));
 }
 
 /* Largest |v| over the union of the velocity sample times. */
@@ -116,74 +86,28 @@ static bool max_norm_at_samples(const kt_series vel[KT_AXES], int64_t max_gap, d
     return any;
 }
 
-static kt_status fill_placed(kt_series s, const kt_transform_config *cfg, const kt_aligned *a, kt_column *dst,
-                             const char *name, kt_error *err)
+void kt_features_series(const kt_run_samples *samples, const kt_transform_config *cfg, void *scratch,
+                        kt_series velocity[KT_ROBOTS * KT_AXES], kt_series acceleration[KT_ROBOTS * KT_AXES],
+                        double max_speed[KT_ROBOTS], bool has_max_speed[KT_ROBOTS])
 {
-    if (kt_column_fill_begin(dst, a->rows, true) != KT_OK)
-        return kt_fail(err, KT_ERR_NOMEM, "features: no memory for %zu rows of %s", a->rows, name);
-    kt_place_series(s, cfg->max_gap_us, KT_COL_I64(&a->time), a->rows, dst, NULL, 0);
-    kt_column_fill_end(dst);
-    return KT_OK;
-}
-
-static kt_status robot_motion(const kt_run_samples *samples, const kt_aligned *a, const kt_transform_config *cfg,
-                              int robot, void *scratch, kt_features *out, double *max_speed, bool *has_speed,
-                              kt_error *err)
-{
-    int ch[KT_AXES];
-    robot_axes(robot, KT_FIELD_X, ch);
-    size_t total = 0;
-    for (int ax = 0; ax < KT_AXES; ax++) total += samples->len[ch[ax]];
-    int64_t *vt = scratch;
-    double *vv = (double *)(vt + total);
-    double *acc = vv + total;
-    kt_series vel[KT_AXES];
-    size_t used = 0;
-    for (int ax = 0; ax < KT_AXES; ax++) {
-        int i = (robot - 1) * KT_AXES + ax;
-        kt_series pos = kt_run_samples_series(samples, ch[ax]);
-        size_t m = kt_derivative(pos.t, pos.v, pos.n, cfg->max_gap_us, vt + used, vv + used);
-        vel[ax] = (kt_series){ vt + used, vv + used, m };
-        used += m;
-        KT_TRY(fill_placed(vel[ax], cfg, a, &out->velocity[i], feature_names[i], err));
-        size_t ma = kt_derivative(vel[ax].t, vel[ax].v, m, cfg->max_gap_us, NULL, acc);
-        kt_series accel = { vel[ax].t, acc, ma };
-        KT_TRY(fill_placed(accel, cfg, a, &out->acceleration[i], feature_names[6 + i], err));
-    }
-    *has_speed = max_norm_at_samples(vel, cfg->max_gap_us, max_speed);
-    return KT_OK;
-}
-
-static kt_status norm_column(const kt_column *const axes[KT_AXES], size_t rows, kt_column *dst, const char *name,
-                             kt_error *err)
-{
-    if (kt_column_fill_begin(dst, rows, true) != KT_OK)
-        return kt_fail(err, KT_ERR_NOMEM, "features: no memory for %zu rows of %s", rows, name);
-    norm_columns(axes, rows, dst);
-    kt_column_fill_end(dst);
-    return KT_OK;
-}
-
-kt_status kt_features_build(const kt_run_samples *samples, const kt_aligned *aligned,
-                            const kt_transform_config *cfg, void *scratch, kt_features *out,
-                            double max_speed[KT_ROBOTS], bool has_max_speed[KT_ROBOTS], kt_error *err)
-{
+    char *p = scratch;
     for (int robot = 1; robot <= KT_ROBOTS; robot++) {
-        int r = robot - 1;
-        KT_TRY(robot_motion(samples, aligned, cfg, robot, scratch, out, &max_speed[r], &has_max_speed[r], err));
-        const kt_column *v[KT_AXES], *acc[KT_AXES], *f[KT_AXES];
-        int force_ch[KT_AXES];
-        robot_axes(robot, KT_FIELD_FX, force_ch);
+        int ch[KT_AXES];
+        robot_axes(robot, KT_FIELD_X, ch);
         for (int ax = 0; ax < KT_AXES; ax++) {
-            v[ax] = &out->velocity[r * KT_AXES + ax];
-            acc[ax] = &out->acceleration[r * KT_AXES + ax];
-            f[ax] = &aligned->channel[force_ch[ax]];
+            int i = (robot - 1) * KT_AXES + ax;
+            kt_series pos = kt_run_samples_series(samples, ch[ax]);
+            int64_t *vt = (int64_t *)p;
+            double *vv = (double *)(vt + pos.n), *acc = vv + pos.n;
+            p = (char *)(acc + pos.n);
+            size_t m = kt_derivative(pos.t, pos.v, pos.n, cfg->max_gap_us, vt, vv);
+            velocity[i] = (kt_series){ vt, vv, m };
+            size_t ma = kt_derivative(vt, vv, m, cfg->max_gap_us, NULL, acc);
+            acceleration[i] = (kt_series){ vt, acc, ma };
         }
-        KT_TRY(norm_column(v, aligned->rows, &out->speed[r], feature_names[12 + r], err));
-        KT_TRY(norm_column(acc, aligned->rows, &out->accel_norm[r], feature_names[14 + r], err));
-        KT_TRY(norm_column(f, aligned->rows, &out->force[r], feature_names[16 + r], err));
+        has_max_speed[robot - 1] = max_norm_at_samples(&velocity[(robot - 1) * KT_AXES], cfg->max_gap_us,
+                                                       &max_speed[robot - 1]);
     }
-    return KT_OK;
 }
 
 size_t kt_features_named_columns(const kt_aligned *a, const kt_features *f,

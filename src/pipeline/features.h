@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "pipeline/align.h"
 #include "pipeline/run_readings.h"
+#include "pipeline/series.h"
 #include "pipeline/transform_config.h"
 
 typedef struct kt_features {
@@ -42,12 +43,18 @@ typedef struct kt_features {
 void kt_features_init(kt_features *f);
 void kt_features_free(kt_features *f);
 
-/* Scratch bytes kt_features_build needs for these samples. */
+/* Scratch bytes kt_features_series needs: 24 per encoder sample (8-byte aligned). */
 size_t kt_features_scratch_bytes(const kt_run_samples *samples);
 
-kt_status kt_features_build(const kt_run_samples *samples, const kt_aligned *aligned,
-                            const kt_transform_config *cfg, void *scratch, kt_features *out,
-                            double max_speed[KT_ROBOTS], bool has_max_speed[KT_ROBOTS], kt_error *err);
+/*
+ * The velocity and acceleration samples of the six position channels
+ * (vx_1 vy_1 vz_1 vx_2 vy_2 vz_2 order) into scratch, which they borrow,
+ * and each robot's max speed. The columns are these series placed on the
+ * timeline (pipeline/run_rows.h).
+ */
+void kt_features_series(const kt_run_samples *samples, const kt_transform_config *cfg, void *scratch,
+                        kt_series velocity[KT_ROBOTS * KT_AXES], kt_series acceleration[KT_ROBOTS * KT_AXES],
+                        double max_speed[KT_ROBOTS], bool has_max_speed[KT_ROBOTS]);
 
 /* The aligned columns, then vx_1 .. az_2, v1 v2 a1 a2 f1 f2. */
 size_t kt_features_named_columns(const kt_aligned *a, const kt_features *f,

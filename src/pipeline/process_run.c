@@ -13,6 +13,7 @@
 #include "pipeline/process_tables.h"
 #include "pipeline/quarantine_count.h"
 #include "pipeline/raw_load.h"
+#include "pipeline/run_rows.h"
 #include "pipeline/run_stats_table.h"
 #include "pipeline/transform.h"
 
@@ -28,6 +29,7 @@ struct kt_process_ctx {
     kt_raw_loader *loader;
     kt_run_stats_index *stats_index;
     kt_quarantine_counter *quarantine_counter;
+    kt_run_rows rows;   /* output rows, a slice at a time */
 };
 
 /* ---- context ------------------------------------------------------------ */
@@ -47,6 +49,7 @@ void kt_process_ctx_free(kt_process_ctx *ctx)
     kt_raw_loader_free(ctx->loader);
     kt_run_stats_index_free(ctx->stats_index);
     kt_quarantine_counter_free(ctx->quarantine_counter);
+    kt_run_rows_free(&ctx->rows);
     free(ctx);
 }
 
@@ -56,6 +59,7 @@ kt_status kt_process_ctx_new(const char *lake, const kt_process_options *opts, k
     *out = NULL;
     kt_process_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return kt_fail(err, KT_ERR_NOMEM, "process: context");
+    kt_run_rows_init(&ctx->rows);
     if (opts) ctx->opts = *opts;
     if (ctx->opts.max_attempts <= 0) ctx->opts.max_attempts = 8;
     const kt_delta_options *d = &ctx->opts.delta;
@@ -218,20 +222,40 @@ kt_status kt_process_run_current(kt_process_ctx *ctx, const char *run_uuid, cons
 
 /* ---- writing -------------------------------------------------------------- */
 
-static kt_status commit_partition(kt_delta_table *t, kt_delta_snapshot *snap, const char *run,
-                                  const kt_named_column *named, size_t ncols, size_t rows, const char *app,
-                                  int64_t n, int64_t *version, kt_error *err)
+static kt_status produce_chunk(void *rows, size_t first, size_t n, size_t col, const kt_column **out,
+                               kt_error *err)
 {
-    kt_column cols[KT_ALIGNED_COLUMNS + KT_FEATURE_COLUMNS];
-    for (size_t i = 0; i < ncols; i++) cols[i] = *named[i].column;   /* borrowed view */
+    return kt_run_rows_column(rows, first, n, col, out, err);
+}
+
+static kt_status begin_partition(kt_process_ctx *ctx, int table, const char *const *pv, kt_delta_txn **x,
+                                 kt_error *err)
+{
+    KT_TRY(kt_delta_txn_begin(ctx->out[table], ctx->out_s[table], x, err));
+    return kt_delta_txn_replace_partitions(*x, KT_PROCESS_PARTITION_COLUMN, pv, 1, err);
+}
+
+/* aligned and features: both files written in one pass, a row group and a
+ * column at a time from the run's series (never holding the tables; the 16
+ * shared columns computed and encoded once), then two commits in order. */
+static kt_status commit_partitions(kt_process_ctx *ctx, const char *run, const kt_run_output *out, const char *app,
+                                   int64_t n, kt_process_result *res, kt_error *err)
+{
     const char *pv[1] = { run };
-    kt_delta_txn *x;
-    KT_TRY(kt_delta_txn_begin(t, snap, &x, err));
-    kt_status st = kt_delta_txn_replace_partitions(x, KT_PROCESS_PARTITION_COLUMN, pv, 1, err);
-    if (st == KT_OK && rows > 0) st = kt_delta_txn_write_partition(x, pv, cols, ncols, rows, err);
-    if (st == KT_OK) st = kt_delta_txn_set_app_version(x, app, n, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(x, version, err);
-    kt_delta_txn_free(x);
+    kt_delta_txn *xa = NULL, *xf = NULL;
+    kt_run_rows_start(&ctx->rows, &out->series);
+    kt_status st = begin_partition(ctx, OUT_ALIGNED, pv, &xa, err);
+    if (st == KT_OK) st = begin_partition(ctx, OUT_FEATURES, pv, &xf, err);
+    if (st == KT_OK && out->rows > 0)
+        st = kt_delta_txn_write_partition_chunks_pair(xa, pv, KT_ALIGNED_COLUMNS, xf, pv,
+                                                      KT_ALIGNED_COLUMNS + KT_FEATURE_COLUMNS, out->rows,
+                                                      produce_chunk, &ctx->rows, err);
+    if (st == KT_OK) st = kt_delta_txn_set_app_version(xa, app, n, err);
+    if (st == KT_OK) st = kt_delta_txn_set_app_version(xf, app, n, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(xa, &res->aligned_version, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(xf, &res->features_version, err);
+    kt_delta_txn_free(xf);
+    kt_delta_txn_free(xa);
     return st;
 }
 
@@ -246,13 +270,8 @@ static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt
     for (int i = 0; i < OUTS; i++)
         if (v[i] >= n) n = v[i] + 1;
     res->txn_version = n;
-    kt_named_column named[KT_ALIGNED_COLUMNS + KT_FEATURE_COLUMNS];
-    size_t na = kt_aligned_named_columns(&out->aligned, named);
-    KT_TRY(commit_partition(ctx->out[OUT_ALIGNED], ctx->out_s[OUT_ALIGNED], run, named, na, out->aligned.rows,
-                            app, n, &res->aligned_version, err));
-    size_t nf = kt_features_named_columns(&out->aligned, &out->features, named);
-    KT_TRY(commit_partition(ctx->out[OUT_FEATURES], ctx->out_s[OUT_FEATURES], run, named, nf,
-                            out->aligned.rows, app, n, &res->features_version, err));
+    KT_TRY(commit_partitions(ctx, run, out, app, n, res, err));
+    res->output_bytes = kt_run_rows_bytes(&ctx->rows);
     return kt_run_stats_table_replace(ctx->stats_index, ctx->out[OUT_STATS], ctx->out_s[OUT_STATS], &res->stats,
                                       app, n, &res->run_stats_version, err);
 }
@@ -297,20 +316,25 @@ static kt_status read_step(kt_process_ctx *ctx, const kt_raw_run *run, const kt_
     return KT_OK;
 }
 
-static kt_status transform_step(kt_process_ctx *ctx, const kt_transform_config *cfg, const kt_reading *readings,
-                                const kt_run_output **out, kt_process_result *res, kt_error *err)
+/* Transforms the loaded readings in their own array (the sort overwrites them),
+ * then lends the scratch left unused to the output rows: usually the output
+ * stage allocates no slice of its own. */
+static kt_status transform_step(kt_process_ctx *ctx, const kt_transform_config *cfg, const kt_run_output **out,
+                                kt_process_result *res, kt_error *err)
 {
     stopwatch w = start_watch();
-    kt_status st = kt_transform_run(ctx->transform, cfg, readings, (size_t)res->readings, out, err);
+    size_t bytes;
+    kt_reading *readings = kt_raw_loader_buffer(ctx->loader, &bytes);
+    kt_status st = kt_transform_prepare(ctx->transform, cfg, readings, (size_t)res->readings, out, err);
+    kt_run_rows_lend(&ctx->rows, st == KT_OK ? (*out)->spare : NULL, st == KT_OK ? (*out)->spare_bytes : 0);
     if (st != KT_OK) {
         kt_error_prefix(err, "run %s", res->run_uuid);
         return st;
     }
     stop_watch(w, &res->transform_s, &res->transform_cpu_s);
     res->stats = (*out)->stats;
-    res->rows = (int64_t)(*out)->aligned.rows;
+    res->rows = (int64_t)(*out)->rows;
     res->scratch_bytes = (*out)->scratch_bytes;
-    res->output_bytes = kt_run_output_bytes(*out);
     return fill_caller_stats(ctx, res, err);
 }
 
@@ -323,13 +347,13 @@ static kt_status attempt(kt_process_ctx *ctx, const char *run_uuid, const kt_tra
     res->raw_version = kt_delta_snapshot_version(ctx->raw_s);
     res->raw_files = run.nfiles;
     kt_raw_run_files_fingerprint(&run, res->files_fingerprint);
-    const kt_reading *readings = NULL;
+    const kt_reading *readings = NULL;   /* consumed in place by transform_step */
     kt_status st = skip_if_current(ctx, &run, cfg, res, err);
     if (st == KT_OK && !res->skipped) st = read_step(ctx, &run, &readings, res, err);
     kt_raw_run_release(&run);
     if (st != KT_OK || res->skipped) return st;
     const kt_run_output *out;
-    KT_TRY(transform_step(ctx, cfg, readings, &out, res, err));
+    KT_TRY(transform_step(ctx, cfg, &out, res, err));
     stopwatch w = start_watch();
     st = write_outputs(ctx, out, res, err);
     stop_watch(w, &res->write_s, &res->write_cpu_s);

@@ -26,9 +26,12 @@
  *  - A run without active raw files: KT_ERR_NOT_FOUND,
  *    "run X has no readings in raw". A damaged raw file: KT_ERR_FORMAT
  *    naming file/row group/column/row; nothing is written.
- *  - Memory (docs/PROCESS.md): the readings (24 B each), then the
- *    transform's scratch (48 B each) and output columns; reader buffers
- *    only while loading (one row group of 4 columns).
+ *  - Memory (docs/PROCESS.md): the readings (24 B each) and, only while
+ *    loading, the reader's buffers (one row group of 4 columns); then the
+ *    readings and the transform's scratch (48 B each); then, readings
+ *    released, the scratch and one row group slice of output (29 B per
+ *    row) plus the Parquet writer's one column chunk: the output tables
+ *    are written a row group and a column at a time, never held whole.
  */
 #ifndef KT_PIPELINE_PROCESS_RUN_H
 #define KT_PIPELINE_PROCESS_RUN_H
@@ -75,7 +78,7 @@ typedef struct kt_process_result {
     size_t readings_bytes;        /* readings array */
     size_t reader_peak_bytes;     /* reader columns + chunk/page bound, while loading */
     size_t scratch_bytes;         /* transform arena */
-    size_t output_bytes;          /* aligned + features columns */
+    size_t output_bytes;          /* output slice buffers (one row group: time, masks, one column) */
 } kt_process_result;
 
 typedef struct kt_process_ctx kt_process_ctx;

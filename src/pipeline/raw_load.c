@@ -37,6 +37,12 @@ void kt_raw_loader_free(kt_raw_loader *l)
     free(l);
 }
 
+kt_reading *kt_raw_loader_buffer(kt_raw_loader *l, size_t *bytes)
+{
+    *bytes = l->readings ? l->cap * sizeof *l->readings : 0;
+    return l->readings;
+}
+
 /* Room for `need` readings in total; keeps the array unless far too big. */
 static kt_status reserve(kt_raw_loader *l, size_t need, size_t keep, size_t max, const char *run,
                          kt_error *err)

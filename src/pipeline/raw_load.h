@@ -50,4 +50,11 @@ kt_status kt_raw_load_run(kt_raw_loader *l, const char *table_dir, const kt_raw_
                           size_t max_readings, const kt_reading **readings, kt_raw_load_info *info,
                           kt_error *err);
 
+/* The readings array itself, writable, and its capacity in bytes (additive):
+ * `kinetl process` lets the transform sort in it and then lends it to the
+ * output stage, so no second buffer of that size is ever needed. Its
+ * contents are the last load's readings until the caller overwrites them;
+ * it stays the loader's (valid until the next load or free). */
+kt_reading *kt_raw_loader_buffer(kt_raw_loader *l, size_t *bytes);
+
 #endif

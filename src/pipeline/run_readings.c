@@ -94,33 +94,86 @@ static void collect_samples(kt_key_pair *sorted, size_t n, uint64_t stride, int6
     }
 }
 
-kt_status kt_run_samples_build(const kt_reading *readings, size_t n, void *scratch, kt_run_samples *out,
-                               kt_error *err)
+/* Sorts pairs[0..n) (tmp: room for n more, then the histogram); returns the sorted array. */
+static kt_key_pair *sort_pairs(kt_key_pair *pairs, kt_key_pair *tmp, size_t n, uint64_t stride,
+                               const size_t per_channel[KT_CHANNELS], kt_run_samples *out)
 {
-    int64_t t_min = 0, t_max = 0;
-    KT_TRY(validate(readings, n, &t_min, &t_max, err));
-    out->duplicate_readings = out->conflicting_readings = out->conflicting_cells = 0;
-    memset(out->len, 0, sizeof out->len);
-    memset(out->start, 0, sizeof out->start);
-    if (n == 0) return KT_OK;
-
-    /* The time range is < 2^59 µs, so 12 * (span + 1) fits in 64 bits. */
-    uint64_t stride = (uint64_t)(t_max - t_min) + 1;
-    kt_key_pair *pairs = scratch, *tmp = pairs + n;
-    size_t *hist = (size_t *)(tmp + n);
-    size_t per_channel[KT_CHANNELS] = { 0 };
-    for (size_t i = 0; i < n; i++) {
-        int channel = kt_channel_of((kt_field)readings[i].field, readings[i].robot);
-        per_channel[channel]++;
-        pairs[i].key = (uint64_t)channel * stride + (uint64_t)(readings[i].time_us - t_min);
-        pairs[i].value = readings[i].value;
-    }
     size_t at = 0;
     for (int c = 0; c < KT_CHANNELS; c++) {
         out->start[c] = at;
         at += per_channel[c];
     }
-    kt_key_pair *sorted = kt_key_sort(pairs, tmp, n, KT_CHANNELS * stride - 1, hist);
+    return kt_key_sort(pairs, tmp, n, KT_CHANNELS * stride - 1, (size_t *)(tmp + n));
+}
+
+static kt_status begin_build(const kt_reading *readings, size_t n, kt_run_samples *out, int64_t *t_min,
+                             uint64_t *stride, kt_error *err)
+{
+    int64_t t_max = 0;
+    *t_min = 0;
+    KT_TRY(validate(readings, n, t_min, &t_max, err));
+    out->duplicate_readings = out->conflicting_readings = out->conflicting_cells = 0;
+    memset(out->len, 0, sizeof out->len);
+    memset(out->start, 0, sizeof out->start);
+    /* The time range is < 2^59 µs, so 12 * (span + 1) fits in 64 bits. */
+    *stride = (uint64_t)(t_max - *t_min) + 1;
+    return KT_OK;
+}
+
+/* Pair i of reading i; in place, pair i (16 bytes at 16i) overwrites only readings <= i, already read. */
+static void make_pairs(const kt_reading *readings, kt_key_pair *pairs, size_t n, int64_t t_min, uint64_t stride,
+                       size_t per_channel[KT_CHANNELS])
+{
+    for (size_t i = 0; i < n; i++) {
+        kt_reading r = readings[i];
+        int channel = kt_channel_of((kt_field)r.field, r.robot);
+        per_channel[channel]++;
+        pairs[i].key = (uint64_t)channel * stride + (uint64_t)(r.time_us - t_min);
+        pairs[i].value = r.value;
+    }
+}
+
+kt_status kt_run_samples_build(const kt_reading *readings, size_t n, void *scratch, kt_run_samples *out,
+                               kt_error *err)
+{
+    int64_t t_min;
+    uint64_t stride;
+    KT_TRY(begin_build(readings, n, out, &t_min, &stride, err));
+    if (n == 0) return KT_OK;
+    kt_key_pair *pairs = scratch;
+    size_t per_channel[KT_CHANNELS] = { 0 };
+    make_pairs(readings, pairs, n, t_min, stride, per_channel);
+    kt_key_pair *sorted = sort_pairs(pairs, pairs + n, n, stride, per_channel, out);
     collect_samples(sorted, n, stride, t_min, out);
+    return KT_OK;
+}
+
+size_t kt_run_samples_in_place_scratch_bytes(size_t n)
+{
+    size_t hist = KT_KEY_SORT_HIST_WORDS * sizeof(size_t);
+    if (n > (SIZE_MAX - hist) / sizeof(kt_key_pair)) return 0;
+    return n * sizeof(kt_key_pair) + hist;
+}
+
+kt_status kt_run_samples_build_in_place(kt_reading *readings, size_t n, void *scratch, kt_run_samples *out,
+                                        void **spare, kt_error *err)
+{
+    int64_t t_min;
+    uint64_t stride;
+    *spare = readings;
+    out->time = scratch;
+    out->value = (double *)((char *)scratch + n * sizeof(int64_t));
+    KT_TRY(begin_build(readings, n, out, &t_min, &stride, err));
+    if (n == 0) return KT_OK;
+    kt_key_pair *pairs = (kt_key_pair *)(void *)readings;
+    size_t per_channel[KT_CHANNELS] = { 0 };
+    make_pairs(readings, pairs, n, t_min, stride, per_channel);
+    kt_key_pair *sorted = sort_pairs(pairs, scratch, n, stride, per_channel, out);
+    /* the samples go to whichever array does not hold the sorted pairs */
+    char *dst = sorted == pairs ? (char *)scratch : (char *)readings;
+    out->time = (int64_t *)(void *)dst;
+    out->value = (double *)(void *)(dst + n * sizeof(int64_t));
+    collect_samples(sorted, n, stride, t_min, out);
+    *spare = sorted;
     return KT_OK;
 }

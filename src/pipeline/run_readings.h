@@ -62,4 +62,18 @@ size_t kt_run_samples_scratch_bytes(size_t n);
 kt_status kt_run_samples_build(const kt_reading *readings, size_t n, void *scratch, kt_run_samples *out,
                                kt_error *err);
 
+/*
+ * The same without a copy of the readings (additive): the readings' array
+ * (24 bytes per reading, 8-byte aligned) and scratch
+ * (kt_run_samples_in_place_scratch_bytes(n) = 16 bytes per reading + the
+ * radix histogram) take turns. The sort's pairs overwrite the readings,
+ * the radix buffer is scratch, and the samples (out->time/value, set here,
+ * 16 bytes per reading) go to whichever of the two does NOT end up holding
+ * the sorted pairs; *spare is the other one, free once this returns. The
+ * readings are garbage afterwards.
+ */
+size_t kt_run_samples_in_place_scratch_bytes(size_t n);
+kt_status kt_run_samples_build_in_place(kt_reading *readings, size_t n, void *scratch, kt_run_samples *out,
+                                        void **spare, kt_error *err);
+
 #endif

@@ -307,37 +307,3 @@ void kt_run_stats_from_samples(const kt_run_samples *samples, const kt_transform
     s->conflicting_readings = (int64_t)samples->conflicting_readings;
     kt_transform_config_hash_hex(cfg, s->config_hash);
 }
-
-/* ---- distance from the aligned table ---- */
-
-static bool robot_distance(const kt_aligned *a, int robot, int64_t max_gap, double *out)
-{
-    const kt_column *ax[KT_AXES];
-    for (int k = 0; k < KT_AXES; k++) ax[k] = &a->channel[kt_channel_of((kt_field)(KT_FIELD_X + k), robot)];
-    const int64_t *t = KT_COL_I64(&a->time);
-    double total = 0;
-    bool counted = false, prev_ok = false;
-    for (size_t r = 0; r < a->rows; r++) {
-        bool ok = true;
-        for (int k = 0; k < KT_AXES; k++) ok = ok && kt_column_is_valid(ax[k], r);
-        if (ok && prev_ok && t[r] - t[r - 1] <= max_gap) {
-            double sq = 0;
-            for (int k = 0; k < KT_AXES; k++) {
-                double d = KT_COL_DOUBLE(ax[k])[r] - KT_COL_DOUBLE(ax[k])[r - 1];
-                sq += d * d;
-            }
-            total += sqrt(sq);
-            counted = true;
-        }
-        prev_ok = ok;
-    }
-    *out = counted ? total : 0;
-    return counted;
-}
-
-void kt_run_stats_distances(const kt_aligned *a, int64_t max_gap_us, kt_run_stats *s)
-{
-    s->aligned_rows = (int64_t)a->rows;
-    for (int robot = 1; robot <= KT_ROBOTS; robot++)
-        s->has_distance[robot - 1] = robot_distance(a, robot, max_gap_us, &s->distance_mm[robot - 1]);
-}

@@ -111,7 +111,6 @@ size_t kt_run_stats_scratch_bytes(const kt_run_samples *samples);
 void kt_run_stats_from_samples(const kt_run_samples *samples, const kt_transform_config *cfg, void *scratch,
                                kt_run_stats *s);
 
-/* distance_r_mm and aligned_rows from the aligned table. */
-void kt_run_stats_distances(const kt_aligned *a, int64_t max_gap_us, kt_run_stats *s);
+/* distance_r_mm and aligned_rows come from kt_run_series_scan (pipeline/run_rows.h). */
 
 #endif

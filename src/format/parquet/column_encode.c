@@ -445,3 +445,57 @@ kt_status kt_pq_col_enc_next_chunk(kt_pq_col_enc *e, kt_error *err)
 }
 
 const kt_pq_stats *kt_pq_col_enc_file_stats(const kt_pq_col_enc *e) { return &e->file_stats; }
+
+void kt_pq_col_bufs_init(kt_pq_col_bufs *b)
+{
+    memset(b, 0, sizeof *b);
+    kt_buf_init(&b->values);
+    kt_buf_init(&b->pages);
+    kt_buf_init(&b->dict_page);
+    kt_buf_init(&b->body);
+    kt_buf_init(&b->compressed);
+    kt_buf_init(&b->header);
+}
+
+void kt_pq_col_bufs_free(kt_pq_col_bufs *b)
+{
+    kt_buf_free(&b->values);
+    kt_buf_free(&b->pages);
+    kt_buf_free(&b->dict_page);
+    kt_buf_free(&b->body);
+    kt_buf_free(&b->compressed);
+    kt_buf_free(&b->header);
+    free(b->indices);
+    free(b->levels);
+    b->indices = NULL;
+    b->levels = NULL;
+    b->cap_indices = b->cap_levels = 0;
+}
+
+#define SWAP(T, a, b) do { T tmp_ = (a); (a) = (b); (b) = tmp_; } while (0)
+
+void kt_pq_col_enc_swap_bufs(kt_pq_col_enc *e, kt_pq_col_bufs *b)
+{
+    SWAP(kt_buf, e->values, b->values);
+    SWAP(kt_buf, e->pages, b->pages);
+    SWAP(kt_buf, e->dict_page, b->dict_page);
+    SWAP(kt_buf, e->body, b->body);
+    SWAP(kt_buf, e->compressed, b->compressed);
+    SWAP(kt_buf, e->header, b->header);
+    SWAP(uint32_t *, e->indices, b->indices);
+    SWAP(size_t, e->cap_indices, b->cap_indices);
+    SWAP(uint8_t *, e->levels, b->levels);
+    SWAP(size_t, e->cap_levels, b->cap_levels);
+}
+
+size_t kt_pq_col_bufs_capacity(const kt_pq_col_bufs *b)
+{
+    return b->values.cap + b->pages.cap + b->dict_page.cap + b->body.cap + b->compressed.cap + b->header.cap +
+           b->cap_indices * sizeof *b->indices + b->cap_levels;
+}
+
+size_t kt_pq_col_enc_capacity(const kt_pq_col_enc *e)
+{
+    return e->values.cap + e->pages.cap + e->dict_page.cap + e->body.cap + e->compressed.cap + e->header.cap +
+           e->cap_indices * sizeof *e->indices + e->cap_levels;
+}

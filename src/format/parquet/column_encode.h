@@ -95,6 +95,28 @@ kt_status kt_pq_col_enc_finish_chunk(kt_pq_col_enc *e, kt_pq_chunk_result *out, 
 /* Folds the chunk's statistics into the file's and starts a new chunk. */
 kt_status kt_pq_col_enc_next_chunk(kt_pq_col_enc *e, kt_error *err);
 
+/*
+ * The encoder's page and chunk buffers, movable as a set (additive): a
+ * writer producing one column chunk at a time lends one set to each
+ * column in turn, so N columns hold one column's buffers, not N. Swap
+ * only between chunks (after next_chunk, before the first append): the
+ * buffers then carry capacity but no state.
+ */
+typedef struct kt_pq_col_bufs {
+    kt_buf values, pages, dict_page, body, compressed, header;
+    uint32_t *indices;
+    size_t cap_indices;
+    uint8_t *levels;
+    size_t cap_levels;
+} kt_pq_col_bufs;
+
+void kt_pq_col_bufs_init(kt_pq_col_bufs *b);
+void kt_pq_col_bufs_free(kt_pq_col_bufs *b);
+void kt_pq_col_enc_swap_bufs(kt_pq_col_enc *e, kt_pq_col_bufs *b);
+/* Bytes of capacity the set holds (memory accounting). */
+size_t kt_pq_col_bufs_capacity(const kt_pq_col_bufs *b);
+size_t kt_pq_col_enc_capacity(const kt_pq_col_enc *e);
+
 /* Statistics over every finished chunk. */
 const kt_pq_stats *kt_pq_col_enc_file_stats(const kt_pq_col_enc *e);
 

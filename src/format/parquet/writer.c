@@ -42,6 +42,10 @@ struct kt_pq_writer {
     kt_pq_row_group *rgs;
     size_t num_rgs, cap_rgs;
     kt_pq_column_summary *summary; /* set by a successful close */
+    kt_pq_col_bufs spare;          /* lent to each column in turn by column-at-a-time row groups */
+    kt_pq_col_bufs *bufs;          /* the set used: &spare, or a paired writer's */
+    bool chunk_group_open;         /* begin_row_group .. end_row_group */
+    size_t chunk_rows, chunk_next; /* its rows; the next column expected */
     bool tmp_created;              /* tmp_path exists and is ours to remove */
     bool failed, closed;
 };
@@ -216,6 +220,8 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
     if (!w) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
     w->fd = -1;
     kt_arena_init(&w->meta, 0);
+    kt_pq_col_bufs_init(&w->spare);
+    w->bufs = &w->spare;
     if (copy_config(w, path, fields, nfields, opts) != KT_OK) {
         kt_pq_writer_free(w);
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", path);
@@ -263,31 +269,34 @@ static kt_status check_strings(const kt_pq_writer *w, const kt_pq_field *f, cons
     return KT_OK;
 }
 
+static kt_status check_column(const kt_pq_writer *w, size_t i, const kt_column *c, size_t nrows, kt_error *err)
+{
+    const kt_pq_field *f = &w->fields[i];
+    if (c->type != column_type_of(f->type))
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' expects %s values, got %s column", w->path,
+                       f->name, wtype_name(f->type), kt_type_name(c->type));
+    if (c->len < nrows)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has %zu rows, batch has %zu", w->path,
+                       f->name, c->len, nrows);
+    if (nrows && c->type != KT_BYTES && !c->values)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has no values", w->path, f->name);
+    if (!f->nullable && c->valid) {
+        const uint8_t *z = memchr(c->valid, 0, nrows);
+        if (z)
+            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null",
+                           w->path, f->name, (size_t)(z - c->valid));
+    }
+    if (c->type == KT_BYTES) KT_TRY(check_strings(w, f, c, nrows, err));
+    return KT_OK;
+}
+
 static kt_status check_batch(const kt_pq_writer *w, const kt_column *cols, size_t ncols, size_t nrows,
                              kt_error *err)
 {
     if (ncols != w->nfields)
         return kt_fail(err, KT_ERR_USAGE, "%s: batch has %zu columns, schema has %zu", w->path, ncols,
                        w->nfields);
-    for (size_t i = 0; i < ncols; i++) {
-        const kt_pq_field *f = &w->fields[i];
-        const kt_column *c = &cols[i];
-        if (c->type != column_type_of(f->type))
-            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' expects %s values, got %s column", w->path,
-                           f->name, wtype_name(f->type), kt_type_name(c->type));
-        if (c->len < nrows)
-            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has %zu rows, batch has %zu", w->path,
-                           f->name, c->len, nrows);
-        if (nrows && c->type != KT_BYTES && !c->values)
-            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has no values", w->path, f->name);
-        if (!f->nullable && c->valid) {
-            const uint8_t *z = memchr(c->valid, 0, nrows);
-            if (z)
-                return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null",
-                               w->path, f->name, (size_t)(z - c->valid));
-        }
-        if (c->type == KT_BYTES) KT_TRY(check_strings(w, f, c, nrows, err));
-    }
+    for (size_t i = 0; i < ncols; i++) KT_TRY(check_column(w, i, &cols[i], nrows, err));
     return KT_OK;
 }
 
@@ -347,42 +356,58 @@ static kt_status grow_row_groups(kt_pq_writer *w)
     return KT_OK;
 }
 
-static kt_status flush_row_group(kt_pq_writer *w, kt_error *err)
+/* Starts the footer entry of row group w->num_rgs (not counted until done). */
+static kt_status open_row_group(kt_pq_writer *w, size_t rows, kt_error *err)
 {
-    if (w->rg_rows == 0) return KT_OK;
-    w->failed = true;   /* until this row group is fully written */
-    kt_pq_row_group *rg;
     if (grow_row_groups(w) != KT_OK) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", w->path);
-    rg = &w->rgs[w->num_rgs];
+    kt_pq_row_group *rg = &w->rgs[w->num_rgs];
     memset(rg, 0, sizeof *rg);
     rg->columns = kt_arena_calloc(&w->meta, w->nfields, sizeof *rg->columns);
     if (!rg->columns) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", w->path);
     rg->num_columns = (int32_t)w->nfields;
-    rg->num_rows = (int64_t)w->rg_rows;
+    rg->num_rows = (int64_t)rows;
     rg->has_file_offset = rg->has_total_compressed_size = true;
     rg->file_offset = (int64_t)w->offset;
     rg->has_ordinal = w->num_rgs <= INT16_MAX;
     rg->ordinal = (int16_t)(rg->has_ordinal ? w->num_rgs : 0);
-    for (size_t c = 0; c < w->nfields; c++) {
-        kt_pq_chunk_result r;
-        kt_status s = kt_pq_col_enc_finish_chunk(&w->cols[c], &r, err);
-        if (s != KT_OK) {
-            kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
-            return s;
-        }
-        uint64_t start = w->offset;
-        KT_TRY(write_all(w, r.dict_page->data, r.dict_page->len, err));
-        KT_TRY(write_all(w, r.data_pages->data, r.data_pages->len, err));
-        if (record_chunk(w, c, &r, start, &rg->columns[c]) != KT_OK)
-            return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", w->path);
-        rg->total_byte_size += r.total_uncompressed;
-        rg->total_compressed_size += r.total_compressed;
-        s = kt_pq_col_enc_next_chunk(&w->cols[c], err);
-        if (s != KT_OK) {
-            kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
-            return s;
-        }
+    return KT_OK;
+}
+
+/* Writes a finished chunk to column c of w's open row group and records it. */
+static kt_status put_chunk(kt_pq_writer *w, size_t c, const kt_pq_chunk_result *r, kt_error *err)
+{
+    kt_pq_row_group *rg = &w->rgs[w->num_rgs];
+    uint64_t start = w->offset;
+    KT_TRY(write_all(w, r->dict_page->data, r->dict_page->len, err));
+    KT_TRY(write_all(w, r->data_pages->data, r->data_pages->len, err));
+    if (record_chunk(w, c, r, start, &rg->columns[c]) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", w->path);
+    rg->total_byte_size += r->total_uncompressed;
+    rg->total_compressed_size += r->total_compressed;
+    return KT_OK;
+}
+
+/* Finishes column c's chunk of the open row group and writes it to the file. */
+static kt_status emit_chunk(kt_pq_writer *w, size_t c, kt_error *err)
+{
+    kt_pq_chunk_result r;
+    kt_status s = kt_pq_col_enc_finish_chunk(&w->cols[c], &r, err);
+    if (s != KT_OK) {
+        kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
+        return s;
     }
+    KT_TRY(put_chunk(w, c, &r, err));
+    s = kt_pq_col_enc_next_chunk(&w->cols[c], err);
+    if (s != KT_OK) kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
+    return s;
+}
+
+static kt_status flush_row_group(kt_pq_writer *w, kt_error *err)
+{
+    if (w->rg_rows == 0) return KT_OK;
+    w->failed = true;   /* until this row group is fully written */
+    KT_TRY(open_row_group(w, w->rg_rows, err));
+    for (size_t c = 0; c < w->nfields; c++) KT_TRY(emit_chunk(w, c, err));
     w->num_rgs++;
     w->rg_rows = 0;
     w->failed = false;
@@ -400,6 +425,8 @@ kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, siz
                                      kt_error *err)
 {
     KT_TRY(usable(w, err));
+    if (w->chunk_group_open)
+        return kt_fail(err, KT_ERR_USAGE, "%s: a column-at-a-time row group is open", w->path);
     KT_TRY(check_batch(w, cols, ncols, nrows, err));
     size_t done = 0;
     while (done < nrows) {
@@ -426,6 +453,118 @@ kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, siz
 kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrows, kt_error *err)
 {
     return kt_pq_writer_write_columns(w, cols, w->nfields, nrows, err);
+}
+
+/* ---- column-at-a-time row groups ---- */
+
+kt_status kt_pq_writer_begin_row_group(kt_pq_writer *w, size_t nrows, kt_error *err)
+{
+    KT_TRY(usable(w, err));
+    if (w->chunk_group_open || w->rg_rows)
+        return kt_fail(err, KT_ERR_USAGE, "%s: a row group is already open", w->path);
+    if (nrows == 0 || nrows > INT32_MAX)
+        return kt_fail(err, KT_ERR_USAGE, "%s: a row group of %zu rows", w->path, nrows);
+    KT_TRY(open_row_group(w, nrows, err));
+    w->chunk_group_open = true;
+    w->chunk_rows = nrows;
+    w->chunk_next = 0;
+    return KT_OK;
+}
+
+kt_status kt_pq_writer_write_chunk(kt_pq_writer *w, size_t col, const kt_column *values, kt_error *err)
+{
+    KT_TRY(usable(w, err));
+    if (!w->chunk_group_open) return kt_fail(err, KT_ERR_USAGE, "%s: no row group begun", w->path);
+    if (col != w->chunk_next)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column %zu written, column %zu expected", w->path, col,
+                       w->chunk_next);
+    KT_TRY(check_column(w, col, values, w->chunk_rows, err));
+    kt_pq_col_enc_swap_bufs(&w->cols[col], w->bufs);
+    kt_status s = kt_pq_col_enc_append(&w->cols[col], values, 0, w->chunk_rows, err);
+    if (s != KT_OK) kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[col].name);
+    else s = emit_chunk(w, col, err);
+    kt_pq_col_enc_swap_bufs(&w->cols[col], w->bufs);
+    if (s != KT_OK) {
+        w->failed = true;
+        return s;
+    }
+    w->chunk_next++;
+    return KT_OK;
+}
+
+kt_status kt_pq_writer_end_row_group(kt_pq_writer *w, kt_error *err)
+{
+    KT_TRY(usable(w, err));
+    if (!w->chunk_group_open || w->chunk_next != w->nfields)
+        return kt_fail(err, KT_ERR_USAGE, "%s: row group ended after %zu of %zu columns", w->path,
+                       w->chunk_group_open ? w->chunk_next : 0, w->nfields);
+    w->num_rgs++;
+    w->total_rows += (int64_t)w->chunk_rows;
+    w->chunk_group_open = false;
+    return KT_OK;
+}
+
+static bool same_encoding(const kt_pq_writer *a, const kt_pq_writer *b)
+{
+    return a->o.codec == b->o.codec && a->o.compression_level == b->o.compression_level &&
+           a->o.page_bytes == b->o.page_bytes && a->o.dict_max_bytes == b->o.dict_max_bytes &&
+           a->o.dictionary == b->o.dictionary;
+}
+
+kt_status kt_pq_writer_pair(kt_pq_writer *a, kt_pq_writer *b, kt_error *err)
+{
+    KT_TRY(usable(a, err));
+    KT_TRY(usable(b, err));
+    if (a == b || !same_encoding(a, b))
+        return kt_fail(err, KT_ERR_USAGE, "%s: cannot pair with %s (different codec or page options)", b->path,
+                       a->path);
+    b->bufs = a->bufs;
+    for (size_t c = 0; c < b->nfields; c++) b->cols[c].o.compressor = a->compressor;
+    return KT_OK;
+}
+
+kt_status kt_pq_writer_write_chunk_twin(kt_pq_writer *a, kt_pq_writer *b, size_t col, const kt_column *values,
+                                        kt_error *err)
+{
+    KT_TRY(usable(a, err));
+    KT_TRY(usable(b, err));
+    if (!a->chunk_group_open || !b->chunk_group_open || a->chunk_rows != b->chunk_rows)
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: no row groups of the same size begun", a->path, b->path);
+    if (col != a->chunk_next || col != b->chunk_next)
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: column %zu written, columns %zu and %zu expected", a->path,
+                       b->path, col, a->chunk_next, b->chunk_next);
+    if (col >= b->nfields || strcmp(a->fields[col].name, b->fields[col].name) != 0 ||
+        a->fields[col].type != b->fields[col].type || a->fields[col].nullable != b->fields[col].nullable ||
+        !same_encoding(a, b))
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: column %zu differs between the two files", a->path, b->path,
+                       col);
+    KT_TRY(check_column(a, col, values, a->chunk_rows, err));
+    kt_pq_col_enc *e = &a->cols[col];
+    kt_pq_col_enc_swap_bufs(e, a->bufs);
+    kt_pq_chunk_result r;
+    kt_status s = kt_pq_col_enc_append(e, values, 0, a->chunk_rows, err);
+    if (s == KT_OK) s = kt_pq_col_enc_finish_chunk(e, &r, err);
+    if (s != KT_OK) kt_error_prefix(err, "%s: column '%s'", a->path, a->fields[col].name);
+    if (s == KT_OK) s = put_chunk(a, col, &r, err);
+    if (s == KT_OK) s = put_chunk(b, col, &r, err);
+    if (s == KT_OK && kt_pq_stats_merge(&b->cols[col].file_stats, r.stats) != KT_OK)
+        s = kt_fail(err, KT_ERR_NOMEM, "%s: out of memory", b->path);
+    if (s == KT_OK) s = kt_pq_col_enc_next_chunk(e, err);
+    kt_pq_col_enc_swap_bufs(e, a->bufs);
+    if (s != KT_OK) {
+        a->failed = b->failed = true;
+        return s;
+    }
+    a->chunk_next++;
+    b->chunk_next++;
+    return KT_OK;
+}
+
+size_t kt_pq_writer_buffer_bytes(const kt_pq_writer *w)
+{
+    size_t total = kt_pq_col_bufs_capacity(w->bufs);
+    for (size_t c = 0; c < w->nfields; c++) total += kt_pq_col_enc_capacity(&w->cols[c]);
+    return total;
 }
 
 static void leaf_schema(const kt_pq_field *f, kt_pq_schema_element *s)
@@ -530,6 +669,9 @@ static kt_status build_summary(kt_pq_writer *w)
 kt_status kt_pq_writer_close(kt_pq_writer *w, kt_error *err)
 {
     KT_TRY(usable(w, err));
+    if (w->chunk_group_open)
+        return kt_fail(err, KT_ERR_USAGE, "%s: closed inside a row group (%zu of %zu columns written)",
+                       w->path, w->chunk_next, w->nfields);
     KT_TRY(flush_row_group(w, err));
     KT_TRY(write_footer(w, err));
     w->failed = true;   /* until renamed */
@@ -565,6 +707,7 @@ void kt_pq_writer_free(kt_pq_writer *w)
     if (w->cols)
         for (size_t i = 0; i < w->nfields; i++) kt_pq_col_enc_free(&w->cols[i]);
     free(w->cols);
+    kt_pq_col_bufs_free(&w->spare);
     kt_pq_compressor_free(w->compressor);
     free(w->rgs);
     kt_arena_free(&w->meta);

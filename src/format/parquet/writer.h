@@ -87,6 +87,37 @@ kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrow
  * (added by the writer implementation; write() passes the schema's count). */
 kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, size_t ncols,
                                      size_t nrows, kt_error *err);
+/*
+ * Column-at-a-time row groups (additive), for producers that compute one
+ * column of a row group at a time: begin_row_group(nrows), then
+ * write_chunk for columns 0, 1, ... in schema order (each with nrows
+ * values), then end_row_group. Each chunk is encoded, compressed and
+ * written to the file at once, and every column borrows the same page
+ * buffers, so the writer holds one column chunk instead of a whole row
+ * group of every column. The bytes written are those kt_pq_writer_write
+ * gives for the same rows when its row groups have the same boundaries.
+ * A row group must not be open through kt_pq_writer_write when one is
+ * begun (and vice versa).
+ */
+kt_status kt_pq_writer_begin_row_group(kt_pq_writer *w, size_t nrows, kt_error *err);
+kt_status kt_pq_writer_write_chunk(kt_pq_writer *w, size_t col, const kt_column *values, kt_error *err);
+kt_status kt_pq_writer_end_row_group(kt_pq_writer *w, kt_error *err);
+/*
+ * Twin files (additive), for two files whose first columns are the same
+ * (`features` repeats `aligned`'s): kt_pq_writer_pair(a, b) makes b use a's
+ * page buffers and compressor for its column-at-a-time chunks (a must stay
+ * open while b writes; both single-threaded by the same caller), and
+ * kt_pq_writer_write_chunk_twin(a, b, col, values) encodes column col once
+ * and writes the same chunk bytes to both files (their field col, codec and
+ * page options must be identical; both must expect column col). Each file
+ * is byte-identical to writing it alone.
+ */
+kt_status kt_pq_writer_pair(kt_pq_writer *a, kt_pq_writer *b, kt_error *err);
+kt_status kt_pq_writer_write_chunk_twin(kt_pq_writer *a, kt_pq_writer *b, size_t col, const kt_column *values,
+                                        kt_error *err);
+/* Bytes of buffer capacity the writer holds for pages and chunks (accounting). */
+size_t kt_pq_writer_buffer_bytes(const kt_pq_writer *w);
+
 /* Flushes, writes the footer, fsyncs and renames into place. */
 kt_status kt_pq_writer_close(kt_pq_writer *w, kt_error *err);
 /* After close: totals and per-column summaries. */

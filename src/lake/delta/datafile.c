@@ -81,15 +81,51 @@ static kt_status open_writer(kt_delta_txn *x, const char *abs, const file_schema
     return st;
 }
 
-static kt_status write_file(kt_delta_txn *x, const char *const *pv, const file_schema *fs,
-                            const kt_column *cols, size_t nrows, kt_error *err)
+/* What goes into a file between open and close. */
+typedef kt_status (*fill_fn)(kt_pq_writer *w, const void *arg, kt_error *err);
+
+typedef struct whole_rows {
+    const kt_column *cols;
+    size_t nrows;
+} whole_rows;
+
+static kt_status fill_whole(kt_pq_writer *w, const void *arg, kt_error *err)
 {
-    char rel[KT_DELTA_PATH_MAX], abs[KT_DELTA_PATH_MAX + 8];
-    KT_TRY(kt_delta_txn_new_file_path(x, pv, rel, sizeof rel, err));
-    snprintf(abs, sizeof abs, "%s/%s", x->t->dir, rel);
-    kt_pq_writer *w = NULL;
-    kt_status st = open_writer(x, abs, fs, &w, err);
-    if (st == KT_OK) st = kt_pq_writer_write(w, cols, nrows, err);
+    const whole_rows *a = arg;
+    return kt_pq_writer_write(w, a->cols, a->nrows, err);
+}
+
+/* One data file of a transaction being written. */
+typedef struct open_file {
+    kt_delta_txn *x;
+    const char *const *pv;
+    const file_schema *fs;
+    char rel[KT_DELTA_PATH_MAX];
+    kt_pq_writer *w;
+} open_file;
+
+static kt_status file_open(kt_delta_txn *x, const char *const *pv, const file_schema *fs, open_file *f,
+                           kt_error *err)
+{
+    char abs[KT_DELTA_PATH_MAX + 8];
+    f->x = x;
+    f->pv = pv;
+    f->fs = fs;
+    f->w = NULL;
+    KT_TRY(kt_delta_txn_new_file_path(x, pv, f->rel, sizeof f->rel, err));
+    snprintf(abs, sizeof abs, "%s/%s", x->t->dir, f->rel);
+    return open_writer(x, abs, fs, &f->w, err);
+}
+
+/* Closes the file (if st is KT_OK) and stages its add with statistics; frees the writer either way. */
+static kt_status file_finish(open_file *f, kt_status st, kt_error *err)
+{
+    kt_delta_txn *x = f->x;
+    const file_schema *fs = f->fs;
+    const char *rel = f->rel;
+    const char *const *pv = f->pv;
+    kt_pq_writer *w = f->w;
+    f->w = NULL;
     if (st == KT_OK) st = kt_pq_writer_close(w, err);
     kt_buf stats;
     kt_buf_init(&stats);
@@ -110,6 +146,15 @@ static kt_status write_file(kt_delta_txn *x, const char *const *pv, const file_s
     return st;
 }
 
+static kt_status write_file(kt_delta_txn *x, const char *const *pv, const file_schema *fs, fill_fn fill,
+                            const void *arg, kt_error *err)
+{
+    open_file f;
+    kt_status st = file_open(x, pv, fs, &f, err);
+    if (st == KT_OK) st = fill(f.w, arg, err);
+    return file_finish(&f, st, err);
+}
+
 kt_status kt_delta_txn_write_partition(kt_delta_txn *x, const char *const *partition_values,
                                        const kt_column *cols, size_t ncols, size_t nrows,
                                        kt_error *err)
@@ -123,7 +168,57 @@ kt_status kt_delta_txn_write_partition(kt_delta_txn *x, const char *const *parti
                        "(the schema without partition columns)", x->t->dir, ncols, fs.n);
     for (size_t c = 0; c < ncols; c++) KT_TRY(check_column(x, &fs.delta[c], &cols[c], nrows, err));
     if (nrows == 0) return KT_OK;
-    return write_file(x, partition_values, &fs, cols, nrows, err);
+    whole_rows arg = { cols, nrows };
+    return write_file(x, partition_values, &fs, fill_whole, &arg, err);
+}
+
+/* ---- one file, column chunk by column chunk ---------------------------- */
+
+typedef struct chunked_rows {
+    kt_delta_txn *x;
+    const file_schema *fs;
+    size_t nrows, group_rows;
+    kt_delta_chunk_fn produce;
+    void *ctx;
+} chunked_rows;
+
+static kt_status fill_chunked(kt_pq_writer *w, const void *arg, kt_error *err)
+{
+    const chunked_rows *a = arg;
+    for (size_t first = 0; first < a->nrows; first += a->group_rows) {
+        size_t rows = a->nrows - first < a->group_rows ? a->nrows - first : a->group_rows;
+        KT_TRY(kt_pq_writer_begin_row_group(w, rows, err));
+        for (size_t c = 0; c < a->fs->n; c++) {
+            const kt_column *col = NULL;
+            KT_TRY(a->produce(a->ctx, first, rows, c, &col, err));
+            if (!col)
+                return kt_fail(err, KT_ERR_INTERNAL, "%s: no values for column '%s'", a->x->t->dir,
+                               a->fs->delta[c].name);
+            KT_TRY(check_column(a->x, &a->fs->delta[c], col, rows, err));
+            KT_TRY(kt_pq_writer_write_chunk(w, c, col, err));
+        }
+        KT_TRY(kt_pq_writer_end_row_group(w, err));
+    }
+    return KT_OK;
+}
+
+kt_status kt_delta_txn_write_partition_chunks(kt_delta_txn *x, const char *const *partition_values,
+                                              size_t ncols, size_t nrows, kt_delta_chunk_fn produce,
+                                              void *ctx, kt_error *err)
+{
+    if (x->committed)
+        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", x->t->dir);
+    file_schema fs;
+    KT_TRY(data_schema(x, &fs, err));
+    if (ncols != fs.n)
+        return kt_fail(err, KT_ERR_USAGE, "%s: %zu columns given, the data files have %zu "
+                       "(the schema without partition columns)", x->t->dir, ncols, fs.n);
+    if (nrows == 0) return KT_OK;
+    kt_pq_write_options o;
+    kt_pq_write_options_default(&o);
+    chunked_rows arg = { x, &fs, nrows, x->t->opts.row_group_rows ? x->t->opts.row_group_rows : o.row_group_rows,
+                         produce, ctx };
+    return write_file(x, partition_values, &fs, fill_chunked, &arg, err);
 }
 
 /* ---- splitting rows by partition -------------------------------------- */
@@ -291,4 +386,81 @@ kt_status kt_delta_txn_write(kt_delta_txn *x, const kt_column *cols, size_t ncol
     splitter_free(&sp);
     free(data_cols);
     return st;
+}
+
+/* ---- two files sharing their first columns, in one pass ------------------ */
+
+typedef struct paired_rows {
+    open_file *a, *b;
+    size_t shared, nrows, group_rows;
+    kt_delta_chunk_fn produce;
+    void *ctx;
+} paired_rows;
+
+static kt_status fill_paired(const paired_rows *p, kt_error *err)
+{
+    kt_pq_writer *wa = p->a->w, *wb = p->b->w;
+    KT_TRY(kt_pq_writer_pair(wa, wb, err));
+    for (size_t first = 0; first < p->nrows; first += p->group_rows) {
+        size_t rows = p->nrows - first < p->group_rows ? p->nrows - first : p->group_rows;
+        KT_TRY(kt_pq_writer_begin_row_group(wa, rows, err));
+        KT_TRY(kt_pq_writer_begin_row_group(wb, rows, err));
+        for (size_t c = 0; c < p->b->fs->n; c++) {
+            const kt_column *col = NULL;
+            KT_TRY(p->produce(p->ctx, first, rows, c, &col, err));
+            if (!col)
+                return kt_fail(err, KT_ERR_INTERNAL, "%s: no values for column '%s'", p->b->x->t->dir,
+                               p->b->fs->delta[c].name);
+            KT_TRY(check_column(p->b->x, &p->b->fs->delta[c], col, rows, err));
+            if (c < p->shared) KT_TRY(kt_pq_writer_write_chunk_twin(wa, wb, c, col, err));
+            else KT_TRY(kt_pq_writer_write_chunk(wb, c, col, err));
+        }
+        KT_TRY(kt_pq_writer_end_row_group(wa, err));
+        KT_TRY(kt_pq_writer_end_row_group(wb, err));
+    }
+    return KT_OK;
+}
+
+static bool same_field(const kt_delta_field *a, const kt_delta_field *b)
+{
+    return strcmp(a->name, b->name) == 0 && a->type == b->type && a->nullable == b->nullable;
+}
+
+kt_status kt_delta_txn_write_partition_chunks_pair(kt_delta_txn *a, const char *const *pv_a, size_t ncols_a,
+                                                   kt_delta_txn *b, const char *const *pv_b, size_t ncols_b,
+                                                   size_t nrows, kt_delta_chunk_fn produce, void *ctx,
+                                                   kt_error *err)
+{
+    if (a->committed || b->committed)
+        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", (a->committed ? a : b)->t->dir);
+    file_schema fa, fb;
+    KT_TRY(data_schema(a, &fa, err));
+    KT_TRY(data_schema(b, &fb, err));
+    if (ncols_a != fa.n || ncols_b != fb.n || ncols_a > ncols_b)
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: %zu and %zu columns given, the data files have %zu and %zu",
+                       a->t->dir, b->t->dir, ncols_a, ncols_b, fa.n, fb.n);
+    for (size_t c = 0; c < ncols_a; c++)
+        if (!same_field(&fa.delta[c], &fb.delta[c]))
+            return kt_fail(err, KT_ERR_USAGE, "%s, %s: column %zu ('%s') differs", a->t->dir, b->t->dir, c,
+                           fa.delta[c].name);
+    kt_pq_write_options o;
+    kt_pq_write_options_default(&o);
+    size_t ga = a->t->opts.row_group_rows ? a->t->opts.row_group_rows : o.row_group_rows;
+    size_t gb = b->t->opts.row_group_rows ? b->t->opts.row_group_rows : o.row_group_rows;
+    if (ga != gb || a->t->opts.compression_level != b->t->opts.compression_level)
+        return kt_fail(err, KT_ERR_USAGE, "%s, %s: different row group sizes or compression", a->t->dir,
+                       b->t->dir);
+    if (nrows == 0) return KT_OK;
+    open_file f_a, f_b;
+    kt_status st = file_open(a, pv_a, &fa, &f_a, err);
+    if (st != KT_OK) return file_finish(&f_a, st, err);
+    st = file_open(b, pv_b, &fb, &f_b, err);
+    if (st == KT_OK) {
+        paired_rows p = { &f_a, &f_b, ncols_a, nrows, ga, produce, ctx };
+        st = fill_paired(&p, err);
+    }
+    /* b borrows a's buffers and compressor: b is finished first */
+    kt_status sb = file_finish(&f_b, st, err);
+    kt_status sa = file_finish(&f_a, sb, err);
+    return sa;
 }

@@ -192,6 +192,31 @@ kt_status kt_delta_txn_write_partition(kt_delta_txn *x, const char *const *parti
                                        const kt_column *cols, size_t ncols, size_t nrows,
                                        kt_error *err);
 
+/* Produces rows [first_row, first_row + rows) of data column col (index
+ * among the non-partition fields) into *out, borrowed until the next call. */
+typedef kt_status (*kt_delta_chunk_fn)(void *ctx, size_t first_row, size_t rows, size_t col,
+                                       const kt_column **out, kt_error *err);
+/* Like kt_delta_txn_write_partition (additive), for producers that must
+ * not hold every row at once: the file is written row group by row group
+ * (the table's row_group_rows) and, inside one, column by column, each
+ * column chunk asked from produce() in that order and written at once.
+ * Memory: one column chunk of the producer and of the writer. The file is
+ * byte-identical to kt_delta_txn_write_partition of the same rows. */
+kt_status kt_delta_txn_write_partition_chunks(kt_delta_txn *x, const char *const *partition_values,
+                                              size_t ncols, size_t nrows, kt_delta_chunk_fn produce,
+                                              void *ctx, kt_error *err);
+
+/* Two such files in one pass (additive), for two tables whose first
+ * ncols_a data columns are the same fields (`aligned` and `features`):
+ * produce() is asked every column chunk of b once; a's columns are
+ * encoded once and the same chunk bytes go to both files. Same row group
+ * size and compression in both tables. Each file is byte-identical to
+ * writing it alone; memory: one column chunk for both files. */
+kt_status kt_delta_txn_write_partition_chunks_pair(kt_delta_txn *a, const char *const *pv_a, size_t ncols_a,
+                                                   kt_delta_txn *b, const char *const *pv_b, size_t ncols_b,
+                                                   size_t nrows, kt_delta_chunk_fn produce, void *ctx,
+                                                   kt_error *err);
+
 /* Lower level: a fresh unique data-file path (relative, decoded) for the
  * partition values, its directory created. For callers writing their own files. */
 kt_status kt_delta_txn_new_file_path(kt_delta_txn *x, const char *const *partition_values,
