@@ -6,11 +6,28 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/hash.h"
 
 #define EMPTY INT64_MIN
 #define MIN_SLOTS 256
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Large tables are probed at random: on 4 KiB pages nearly every probe is
+ * a TLB miss and every page a fault. They are 2 MiB-aligned and asked to
+ * be backed by transparent huge pages (a hint; the kernel may decline). */
+static kt_dedup_key *alloc_slots(size_t n)
+{
+    size_t bytes = n * sizeof(kt_dedup_key);
+    if (bytes < 2 * HUGE_PAGE) return malloc(bytes);
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
 
 void kt_dedup_init(kt_dedup *d, size_t max_bytes)
 {
@@ -57,7 +74,7 @@ void kt_dedup_reserve(kt_dedup *d, size_t expected)
     if (d->count) return;
     size_t want = slots_for(d, expected), have = d->slots ? d->mask + 1 : 0;
     if (have >= want && have / 4 <= want) return;
-    kt_dedup_key *slots = malloc(want * sizeof *slots);
+    kt_dedup_key *slots = alloc_slots(want);
     if (!slots) return;
     free(d->slots);
     clear_slots(slots, want);
@@ -96,7 +113,7 @@ static bool grow(kt_dedup *d)
 {
     size_t n = d->slots ? (d->mask + 1) * 2 : MIN_SLOTS;
     if (d->slots && n * sizeof(kt_dedup_key) > d->max_bytes) return false;
-    kt_dedup_key *slots = malloc(n * sizeof *slots);
+    kt_dedup_key *slots = alloc_slots(n);
     if (!slots) return false;
     clear_slots(slots, n);
     for (size_t i = 0; d->slots && i <= d->mask; i++)
