@@ -61,7 +61,7 @@ static void freshen(kt_dedup *d)
     d->stale = false;
 }
 
-/* Slots for n readings at load <= 3/4 (a power of two), or 0 over the budget's maximum. */
+/* Slots for n readings at load <= 3/4 (a power of two, at least MIN_SLOTS), capped by the budget. */
 static size_t slots_for(const kt_dedup *d, size_t n)
 {
     size_t slots = MIN_SLOTS;
