@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "cli/alloc_policy.h"
 #include "cli/commands.h"
 #include "cli/pipeline_cli.h"
 
@@ -48,6 +49,7 @@ int kt_cmd_watch(const kt_cli_globals *g, int argc, char **argv)
             kt_pipeline_cli_report(&c, &out);
         else
             kt_log_debug(c.log, "cycle %ld: up to date", cycles);
+        kt_alloc_policy_release(); /* the cycle's buffers are freed: give them back while sleeping */
         nap(&c.cancel, c.interval_ms);
     }
     kt_log_info(c.log, "stopped after %ld cycle(s)", cycles);

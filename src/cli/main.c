@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/alloc_policy.h"
 #include "cli/commands.h"
 
 static const kt_command commands[] = {
@@ -50,6 +51,7 @@ static int set_log_level(kt_cli_globals *g, const char *name)
 
 int main(int argc, char **argv)
 {
+    kt_alloc_policy_apply();
     kt_cli_globals globals = { .lake = getenv("KINETL_LAKE"), .log_level = KT_LOG_INFO };
     if (!globals.lake || !*globals.lake) globals.lake = "lake";
     const char *env_level = getenv("KINETL_LOG_LEVEL");

@@ -111,6 +111,11 @@ void kt_ingest_cleaner_begin_file(kt_ingest_cleaner *c)
     memset(c->run_cache, 0, sizeof c->run_cache);
 }
 
+void kt_ingest_cleaner_expect_rows(kt_ingest_cleaner *c, int64_t rows)
+{
+    kt_dedup_reserve(&c->dedup, rows > 0 ? (size_t)rows : 0);
+}
+
 size_t kt_ingest_cleaner_num_runs(const kt_ingest_cleaner *c) { return kt_dict_count(&c->runs); }
 
 const char *kt_ingest_cleaner_run(const kt_ingest_cleaner *c, uint32_t run, size_t *len)

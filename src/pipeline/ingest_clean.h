@@ -93,6 +93,9 @@ typedef struct kt_ingest_cleaner kt_ingest_cleaner;
 kt_ingest_cleaner *kt_ingest_cleaner_new(const kt_ingest_config *cfg);
 void kt_ingest_cleaner_free(kt_ingest_cleaner *c);
 void kt_ingest_cleaner_begin_file(kt_ingest_cleaner *c);
+/* After begin_file: the file's row count from its footer, to size the
+ * duplicate set once (a hint, bounded by the dedup budget). */
+void kt_ingest_cleaner_expect_rows(kt_ingest_cleaner *c, int64_t rows);
 
 size_t kt_ingest_cleaner_num_runs(const kt_ingest_cleaner *c);
 const char *kt_ingest_cleaner_run(const kt_ingest_cleaner *c, uint32_t run, size_t *len);

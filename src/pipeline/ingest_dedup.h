@@ -14,6 +14,10 @@
  *    `resets` counts that, so callers can report the file's dedup as
  *    windowed instead of exact — never silently. With the default 128 MiB
  *    a file is exact up to ~3.1 million distinct readings (2^22 slots at load 3/4).
+ *  - kt_dedup_reserve sizes an empty set for the readings a file is
+ *    expected to hold (its footer's row count), within the budget: a file
+ *    then costs no rehashing, and a small file after a large one does not
+ *    clear the large table. It is only a hint; inserts grow as before.
  */
 #ifndef KT_PIPELINE_INGEST_DEDUP_H
 #define KT_PIPELINE_INGEST_DEDUP_H
@@ -38,12 +42,17 @@ typedef struct kt_dedup {
     size_t count;
     size_t max_bytes;
     uint64_t resets;
+    bool stale;            /* reset since the slots were last cleared: clear before use */
 } kt_dedup;
 
 void kt_dedup_init(kt_dedup *d, size_t max_bytes);
 void kt_dedup_free(kt_dedup *d);
 /* Empties the set, keeping its memory; resets goes back to 0. */
 void kt_dedup_reset(kt_dedup *d);
+/* Sizes an empty set (count == 0) for about `expected` readings, within
+ * max_bytes: re-allocates when the table is smaller than needed or more
+ * than 4x larger. Allocation failure is not an error (inserts grow later). */
+void kt_dedup_reserve(kt_dedup *d, size_t expected);
 /* Bytes held by the table. */
 size_t kt_dedup_bytes(const kt_dedup *d);
 

@@ -147,6 +147,7 @@ static kt_status read_all(file_ctx *f, kt_ingest_file_stats *stats, bool *file_f
     memcpy(stats->extra, schema.extra, sizeof stats->extra);
     int proj[KT_ROLES];
     for (int k = 0; k < KT_ROLES; k++) proj[k] = schema.role[k].column;
+    kt_ingest_cleaner_expect_rows(f->cleaner, kt_pq_num_rows(r));
     int groups = kt_pq_num_row_groups(r);
     int64_t first_row = 0;
     for (int g = 0; st == KT_OK && g < groups; g++) {

@@ -2,6 +2,7 @@
  * JSON against PROTOCOL.md, replay, overwrites, time travel, txn markers,
  * schema evolution, conflicts, refusal of unsupported tables, history,
  * vacuum. Data files here are opaque placeholders (the log never reads them). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -467,6 +468,18 @@ static kt_status st_app_2(kt_delta_txn *x, const char *dir, kt_error *err)
     return fx_stage(x, dir, "b", "x", NULL, NULL, err);
 }
 
+/* Temp commit files left in the table's _delta_log (there must be none). */
+static int temp_commits_left(const char *dir)
+{
+    char log[4096];
+    snprintf(log, sizeof log, "%s/_delta_log", dir);
+    DIR *d = opendir(log);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) n += strncmp(e->d_name, KT_DELTA_TMP_PREFIX, strlen(KT_DELTA_TMP_PREFIX)) == 0;
+    if (d) closedir(d);
+    return n;
+}
+
 static kt_status race(stage_fn winner, stage_fn loser, const char *tag, kt_error *err)
 {
     char *dir = fx_tempdir(tag);
@@ -485,6 +498,7 @@ static kt_status race(stage_fn winner, stage_fn loser, const char *tag, kt_error
         st = kt_delta_txn_commit(l, &v, err);
         if (st == KT_OK && v != 4) st = kt_fail(err, KT_ERR_INTERNAL, "loser got version %lld", (long long)v);
     }
+    if (temp_commits_left(dir)) st = kt_fail(err, KT_ERR_INTERNAL, "a temp commit file was left behind");
     kt_delta_txn_free(w);
     kt_delta_txn_free(l);
     kt_delta_close(t);
@@ -513,6 +527,42 @@ TEST(conflicts_follow_write_serializable_rules)
     CHECK(strstr(err.msg, "metaData"));
     CHECK_EQ_INT(race(st_app_1, st_app_1, "c11", &err), KT_ERR_CONFLICT);
     CHECK(strstr(err.msg, "app-1"));
+}
+
+/* A writer that loses several races in a row retries with the commit it
+ * staged once: each lands whole at the next free version, with its own
+ * actions, and no temp file is left in the log. */
+TEST(losers_retry_their_staged_commit_at_the_next_versions)
+{
+    kt_error err;
+    char *dir = fx_tempdir("losers");
+    kt_delta_table *t;
+    CHECK_OK(fx_create(dir, &t, &err), &err);
+    enum { N = 4 };
+    kt_delta_txn *x[N];
+    for (int i = 0; i < N; i++) CHECK_OK(kt_delta_txn_begin(t, NULL, &x[i], &err), &err);
+    static const char *const runs[N] = { "a", "b", "c", "d" };
+    for (int i = 0; i < N; i++) CHECK_OK(fx_stage(x[i], dir, runs[i], runs[i], NULL, NULL, &err), &err);
+    for (int i = 0; i < N; i++) { /* all read version 0: txn i loses i races */
+        int64_t v = -1;
+        CHECK_OK(kt_delta_txn_commit(x[i], &v, &err), &err);
+        CHECK_EQ_INT(v, i + 1);
+        json_t *actions = commit_actions(dir, v);
+        CHECK_EQ_INT(count_actions(actions, "add"), 1);
+        json_t *add = find_action(actions, "add", 0);
+        const char *run = json_string_value(json_object_get(json_object_get(add, "partitionValues"), "run_uuid"));
+        CHECK(run && !strcmp(run, runs[i]));
+        json_decref(actions);
+    }
+    CHECK_EQ_INT(temp_commits_left(dir), 0);
+    kt_delta_snapshot *s;
+    CHECK_OK(kt_delta_snapshot_load(t, -1, &s, &err), &err);
+    CHECK_EQ_INT(kt_delta_snapshot_num_files(s), N);
+    kt_delta_snapshot_free(s);
+    for (int i = 0; i < N; i++) kt_delta_txn_free(x[i]);
+    kt_delta_close(t);
+    fx_rmrf(dir);
+    free(dir);
 }
 
 TEST(winner_remove_without_partition_values_is_resolved_from_the_snapshot)
@@ -1010,6 +1060,7 @@ TEST_MAIN_BEGIN("delta")
     RUN(ctx, incremental_update_equals_full_load);
     RUN(ctx, txn_app_versions_and_schema_evolution);
     RUN(ctx, conflicts_follow_write_serializable_rules);
+    RUN(ctx, losers_retry_their_staged_commit_at_the_next_versions);
     RUN(ctx, winner_remove_without_partition_values_is_resolved_from_the_snapshot);
     RUN(ctx, unsupported_tables_are_refused_with_the_feature_named);
     RUN(ctx, unknown_fields_and_actions_are_tolerated);

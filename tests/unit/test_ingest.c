@@ -526,6 +526,56 @@ TEST(dedup_memory_is_bounded_and_windowing_reported)
     kt_dedup_free(&d);
 }
 
+/* A reserved set needs no growth for its expected readings, stays within
+ * the budget, forgets everything on reset (also when a smaller reserve
+ * replaces the table), and a too-small hint only means growth later. */
+TEST(dedup_reserve_sizes_once_and_reset_forgets)
+{
+    kt_dedup d;
+    kt_dedup_init(&d, 1 << 20);
+    kt_dedup_reserve(&d, 10000);
+    size_t reserved = kt_dedup_bytes(&d);
+    CHECK(reserved >= 10000 * 4 / 3 * sizeof(kt_dedup_key));
+    CHECK(reserved <= 1 << 20);
+    bool fresh;
+    for (int i = 0; i < 10000; i++) {
+        CHECK_OK(kt_dedup_insert(&d, i, 0.5, 3, 1, 2, &fresh), NULL);
+        CHECK(fresh);
+    }
+    CHECK_EQ_INT(kt_dedup_bytes(&d), reserved); /* no growth */
+    CHECK_OK(kt_dedup_insert(&d, 9999, 0.5, 3, 1, 2, &fresh), NULL);
+    CHECK(!fresh);
+
+    kt_dedup_reset(&d);
+    kt_dedup_reserve(&d, 100); /* far smaller: the table is replaced */
+    CHECK(kt_dedup_bytes(&d) < reserved);
+    for (int i = 0; i < 10000; i += 97) { /* nothing of the previous file is remembered */
+        CHECK_OK(kt_dedup_insert(&d, i, 0.5, 3, 1, 2, &fresh), NULL);
+        CHECK_MSG(fresh, "reading %d survived the reset", i);
+    }
+    size_t before = kt_dedup_bytes(&d);
+    kt_dedup_reset(&d);
+    kt_dedup_reserve(&d, 150); /* same size class: kept, but cleared */
+    CHECK_EQ_INT(kt_dedup_bytes(&d), before);
+    CHECK_OK(kt_dedup_insert(&d, 97, 0.5, 3, 1, 2, &fresh), NULL);
+    CHECK(fresh);
+    for (int i = 0; i < 20000; i++) CHECK_OK(kt_dedup_insert(&d, 100000 + i, 1.0, 0, 1, 0, &fresh), NULL);
+    CHECK_EQ_INT(d.resets, 0); /* the hint was too small: it grew instead */
+    CHECK_OK(kt_dedup_insert(&d, 97, 0.5, 3, 1, 2, &fresh), NULL);
+    CHECK(!fresh);
+    kt_dedup_reserve(&d, 1); /* not empty: ignored */
+    CHECK_OK(kt_dedup_insert(&d, 100000, 1.0, 0, 1, 0, &fresh), NULL);
+    CHECK(!fresh);
+    kt_dedup_reserve(&d, (size_t)1 << 40); /* past the budget: capped */
+    CHECK(kt_dedup_bytes(&d) <= 1 << 20);
+    kt_dedup_free(&d);
+
+    kt_dedup_init(&d, 16384);
+    kt_dedup_reserve(&d, (size_t)1 << 40);
+    CHECK(kt_dedup_bytes(&d) > 0 && kt_dedup_bytes(&d) <= 16384);
+    kt_dedup_free(&d);
+}
+
 /* ---- schema ----------------------------------------------------------- */
 
 static kt_pq_column_info col(const char *name, int index, kt_pq_physical phys, kt_type t)
@@ -663,6 +713,7 @@ int main(void)
     RUN(ctx, config_file);
     RUN(ctx, dedup_exact_against_brute_force);
     RUN(ctx, dedup_memory_is_bounded_and_windowing_reported);
+    RUN(ctx, dedup_reserve_sizes_once_and_reset_forgets);
     RUN(ctx, schema_real_source_and_case_insensitive_names);
     RUN(ctx, schema_other_physical_types);
     RUN(ctx, schema_failures_are_one_clear_line);

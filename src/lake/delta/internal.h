@@ -144,6 +144,17 @@ kt_status kt_delta_prefetch_next(kt_delta_prefetch *p, kt_delta_parsed *out, kt_
 /* Stops and joins the workers; frees everything. */
 void kt_delta_prefetch_stop(kt_delta_prefetch *p);
 
+/* A commit in three steps, so a writer that loses a race retries with the
+ * same fsynced temp file instead of writing and syncing it again:
+ * stage (write + fsync the temp file, its path into tmp), link to a
+ * version (*lost and KT_OK when the version exists), unstage (remove the
+ * temp name; after a successful link, fsync the log directory). */
+kt_status kt_delta_stage_commit(const kt_delta_table *t, const kt_buf *data, char *tmp, size_t cap,
+                                kt_error *err);
+kt_status kt_delta_link_commit(const kt_delta_table *t, const char *tmp, int64_t version, bool *lost,
+                               kt_error *err);
+void kt_delta_unstage_commit(const kt_delta_table *t, const char *tmp, bool committed);
+
 /* Writes data to a temp file and links it to commit `version`. *lost is set
  * (and KT_OK returned) when the version already exists. */
 kt_status kt_delta_put_commit(const kt_delta_table *t, int64_t version, const kt_buf *data,

@@ -304,23 +304,41 @@ static void fsync_dir(const char *dir)
     }
 }
 
+kt_status kt_delta_stage_commit(const kt_delta_table *t, const kt_buf *data, char *tmp, size_t cap,
+                                kt_error *err)
+{
+    return write_temp(t, data, tmp, cap, err);
+}
+
+kt_status kt_delta_link_commit(const kt_delta_table *t, const char *tmp, int64_t version, bool *lost,
+                               kt_error *err)
+{
+    char final[KT_DELTA_PATH_MAX], name[32];
+    *lost = false;
+    kt_delta_commit_name(name, version);
+    snprintf(final, sizeof final, "%s/%s", t->log_dir, name);
+    if (link(tmp, final) == 0) return KT_OK;
+    if (errno == EEXIST) {
+        *lost = true;
+        return KT_OK;
+    }
+    return kt_fail_errno(err, KT_ERR_IO, errno, "%s: link to %s", tmp, name);
+}
+
+void kt_delta_unstage_commit(const kt_delta_table *t, const char *tmp, bool committed)
+{
+    unlink(tmp);
+    if (committed && !t->opts.no_fsync) fsync_dir(t->log_dir);
+}
+
 kt_status kt_delta_put_commit(const kt_delta_table *t, int64_t version, const kt_buf *data,
                               bool *lost, kt_error *err)
 {
-    char tmp[KT_DELTA_PATH_MAX], final[KT_DELTA_PATH_MAX], name[32];
+    char tmp[KT_DELTA_PATH_MAX];
     *lost = false;
-    KT_TRY(write_temp(t, data, tmp, sizeof tmp, err));
-    kt_delta_commit_name(name, version);
-    snprintf(final, sizeof final, "%s/%s", t->log_dir, name);
-    kt_status st = KT_OK;
-    if (link(tmp, final) != 0) {
-        if (errno == EEXIST)
-            *lost = true;
-        else
-            st = kt_fail_errno(err, KT_ERR_IO, errno, "%s: link to %s", tmp, name);
-    }
-    unlink(tmp);
-    if (st == KT_OK && !*lost && !t->opts.no_fsync) fsync_dir(t->log_dir);
+    KT_TRY(kt_delta_stage_commit(t, data, tmp, sizeof tmp, err));
+    kt_status st = kt_delta_link_commit(t, tmp, version, lost, err);
+    kt_delta_unstage_commit(t, tmp, st == KT_OK && !*lost);
     return st;
 }
 

@@ -374,7 +374,11 @@ kt_status kt_delta_txn_commit(kt_delta_txn *x, int64_t *version, kt_error *err)
     KT_TRY(validate_for_commit(x, err));
     kt_buf commit;
     kt_buf_init(&commit);
+    char tmp[KT_DELTA_PATH_MAX];
     kt_status st = kt_delta_txn_build_commit(x, &commit, err);
+    /* the commit's bytes do not depend on its version: written and synced once */
+    bool staged = false, won = false;
+    if (st == KT_OK) staged = (st = kt_delta_stage_commit(x->t, &commit, tmp, sizeof tmp, err)) == KT_OK;
     int64_t v = x->read_version + 1;
     int lost_in_a_row = 0;
     for (int attempt = 0; st == KT_OK; attempt++) {
@@ -385,12 +389,13 @@ kt_status kt_delta_txn_commit(kt_delta_txn *x, int64_t *version, kt_error *err)
             break;
         }
         bool lost = false;
-        st = kt_delta_put_commit(x->t, v, &commit, &lost, err);
-        if (st != KT_OK || !lost) break;
+        st = kt_delta_link_commit(x->t, tmp, v, &lost, err);
+        if (st != KT_OK || (won = !lost)) break;
         st = kt_delta_txn_check_winner(x, v, err);
         v++;
         if (st == KT_OK) backoff(x, ++lost_in_a_row);
     }
+    if (staged) kt_delta_unstage_commit(x->t, tmp, won);
     kt_buf_free(&commit);
     if (st != KT_OK) return st;
     x->committed = true;
