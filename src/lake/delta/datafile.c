@@ -155,17 +155,25 @@ static kt_status write_file(kt_delta_txn *x, const char *const *pv, const file_s
     return file_finish(&f, st, err);
 }
 
+/* The data-file schema of a still-open transaction, checked against the
+ * caller's column count. */
+static kt_status writable_schema(kt_delta_txn *x, size_t ncols, file_schema *fs, kt_error *err)
+{
+    if (x->committed)
+        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", x->t->dir);
+    KT_TRY(data_schema(x, fs, err));
+    if (ncols != fs->n)
+        return kt_fail(err, KT_ERR_USAGE, "%s: %zu columns given, the data files have %zu "
+                       "(the schema without partition columns)", x->t->dir, ncols, fs->n);
+    return KT_OK;
+}
+
 kt_status kt_delta_txn_write_partition(kt_delta_txn *x, const char *const *partition_values,
                                        const kt_column *cols, size_t ncols, size_t nrows,
                                        kt_error *err)
 {
-    if (x->committed)
-        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", x->t->dir);
     file_schema fs;
-    KT_TRY(data_schema(x, &fs, err));
-    if (ncols != fs.n)
-        return kt_fail(err, KT_ERR_USAGE, "%s: %zu columns given, the data files have %zu "
-                       "(the schema without partition columns)", x->t->dir, ncols, fs.n);
+    KT_TRY(writable_schema(x, ncols, &fs, err));
     for (size_t c = 0; c < ncols; c++) KT_TRY(check_column(x, &fs.delta[c], &cols[c], nrows, err));
     if (nrows == 0) return KT_OK;
     whole_rows arg = { cols, nrows };
@@ -206,13 +214,8 @@ kt_status kt_delta_txn_write_partition_chunks(kt_delta_txn *x, const char *const
                                               size_t ncols, size_t nrows, kt_delta_chunk_fn produce,
                                               void *ctx, kt_error *err)
 {
-    if (x->committed)
-        return kt_fail(err, KT_ERR_USAGE, "%s: transaction already committed", x->t->dir);
     file_schema fs;
-    KT_TRY(data_schema(x, &fs, err));
-    if (ncols != fs.n)
-        return kt_fail(err, KT_ERR_USAGE, "%s: %zu columns given, the data files have %zu "
-                       "(the schema without partition columns)", x->t->dir, ncols, fs.n);
+    KT_TRY(writable_schema(x, ncols, &fs, err));
     if (nrows == 0) return KT_OK;
     kt_pq_write_options o;
     kt_pq_write_options_default(&o);
