@@ -87,6 +87,7 @@ static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, 
     kt_buf_clear(pb);
     if (kt_buf_reserve(pb, usize + KT_PQ_COPY_SLACK) != KT_OK)
         return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for a %zu-byte page", usize);
+    kt_pq_advise_huge(pb->data, pb->cap);
     KT_TRY(kt_pq_decompress(c->meta->codec, src, csize, pb->data, usize, c->err));
     *body = pb->data;
     return KT_OK;
@@ -358,7 +359,9 @@ static kt_status reserve_rows(kt_pq_chunk *c)
      * row, so even the last page can be decompressed in place. */
     size_t rows = (size_t)c->num_rows;
     if (width >= 4 && c->out->type != KT_BYTES) rows += rows / 32 + MAX_LEVEL_GAP;
-    return kt_pq_chunk_reserve(c, c->out, rows);
+    KT_TRY(kt_pq_chunk_reserve(c, c->out, rows));
+    kt_pq_chunk_advise(c);
+    return KT_OK;
 }
 
 kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column *out, kt_error *err)
@@ -381,6 +384,7 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
             return kt_fail(err, KT_ERR_FORMAT, "column chunk ends at offset %llu after %lld of %lld values",
                            (unsigned long long)(c.start + c.len), (long long)c.rows_done, (long long)c.num_rows);
         KT_TRY(one_page(&c, &pos));
+        kt_pq_chunk_advise(&c);
     }
     return KT_OK;
 }

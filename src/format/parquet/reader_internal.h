@@ -74,6 +74,7 @@ typedef struct kt_pq_chunk {
     int64_t num_rows, rows_done;
     bool have_dict;
     size_t level_bytes;          /* size of the previous v1 page's level section */
+    size_t advised_cap, advised_bytes_cap;  /* out's capacities last advised */
     kt_error *err;
 } kt_pq_chunk;
 
@@ -88,6 +89,11 @@ kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *
 kt_status kt_pq_chunk_spread_nulls(kt_pq_chunk *c, size_t base, size_t k, size_t n, const uint8_t *valid);
 /* Room for n more values in col (at least one). */
 kt_status kt_pq_chunk_reserve(kt_pq_chunk *c, kt_column *col, size_t n);
+
+/* Advises memory about to be written onto transparent huge pages. */
+void kt_pq_advise_huge(void *p, size_t bytes);
+/* Advises c->out's arrays when they have grown since the last call. */
+void kt_pq_chunk_advise(kt_pq_chunk *c);
 
 /* Reads len bytes at off: a pointer into memory, or into buf after pread. */
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,

@@ -177,9 +177,31 @@ kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *
     return KT_OK;
 }
 
+/* Reserves a byte page's payload before it is decoded, so the column
+ * grows (and is advised onto huge pages) before the memory is first
+ * written. An estimate only: the decoders still reserve what they need. */
+static void presize_bytes(kt_pq_chunk *c, kt_pq_encoding enc, size_t len, size_t n)
+{
+    kt_column *t = c->out;
+    size_t est;
+    if (t->type != KT_BYTES || c->leaf->conversion != KT_PQ_CONV_NONE) return;
+    if (is_dictionary_encoding(enc)) {
+        size_t m = c->r->dict_max_len;
+        if (m > 256 || n > SIZE_MAX / 256) return;
+        est = n * m;
+    } else if (enc == KT_PQ_ENC_PLAIN && c->info->physical == KT_PQ_BYTE_ARRAY && n <= len / 4) {
+        est = len - 4 * n;
+    } else {
+        return;
+    }
+    if (est > bytes_budget(c, t)) return;
+    if (kt_column_reserve(t, n, est + KT_PQ_COPY_SLACK) == KT_OK) kt_pq_chunk_advise(c);
+}
+
 /* Appends n dense values of a data page to the output column. */
 kt_status kt_pq_chunk_values(kt_pq_chunk *c, kt_pq_encoding enc, const uint8_t *src, size_t len, size_t n)
 {
+    presize_bytes(c, enc, len, n);
     if (is_dictionary_encoding(enc)) return decode_dictionary_indices(c, src, len, n);
     bool staged = c->leaf->conversion != KT_PQ_CONV_NONE;
     kt_column *t = c->out;
