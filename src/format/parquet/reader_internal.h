@@ -75,6 +75,7 @@ typedef struct kt_pq_chunk {
     bool have_dict;
     size_t level_bytes;          /* size of the previous v1 page's level section */
     size_t advised_cap, advised_bytes_cap;  /* out's capacities last advised */
+    bool no_level_split;         /* a predicted v1 level section was wrong */
     kt_error *err;
 } kt_pq_chunk;
 
@@ -89,6 +90,18 @@ kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *
 kt_status kt_pq_chunk_spread_nulls(kt_pq_chunk *c, size_t base, size_t k, size_t n, const uint8_t *valid);
 /* Room for n more values in col (at least one). */
 kt_status kt_pq_chunk_reserve(kt_pq_chunk *c, kt_column *col, size_t n);
+
+/* Data page bodies decoded from the file straight into place, without
+ * the chunk window (reader_direct.c): a stored page, or a SNAPPY page
+ * that barely compresses. The first head_len (<= usize) bytes of the
+ * body go to head, the rest to dst (usize - head_len bytes of room).
+ * *done is false when the page does not qualify (or is corrupt): the
+ * caller then decodes it the ordinary way. off is the body's chunk
+ * offset; [off, off + csize) lies in the chunk. */
+kt_status kt_pq_direct_stored(kt_pq_chunk *c, size_t off, size_t csize, size_t usize, uint8_t *head,
+                              size_t head_len, uint8_t *dst, bool *done);
+kt_status kt_pq_direct_snappy(kt_pq_chunk *c, size_t off, size_t csize, size_t usize, uint8_t *head,
+                              size_t head_len, uint8_t *dst, bool *done);
 
 /* Advises memory about to be written onto transparent huge pages. */
 void kt_pq_advise_huge(void *p, size_t bytes);
