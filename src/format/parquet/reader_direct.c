@@ -74,6 +74,7 @@ static kt_status read_into(kt_pq_chunk *c, size_t off, struct iovec *iov, int n)
 {
     size_t total = 0;
     for (int i = 0; i < n; i++) total += iov[i].iov_len;
+    if (total == 0) return KT_OK;
     if (c->r->mem) {
         iov_copy_in(&iov, &n, c->r->mem + c->start + off, total);
         return KT_OK;
