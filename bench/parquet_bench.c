@@ -1,11 +1,14 @@
 /*
  * bench/parquet_bench.c — kinetl's side of the Parquet benchmark.
  *
- *   parquet_bench read FILE [--repeat N] [--rss-factor F]
+ *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes]
  *       Decodes every row group and column of FILE and touches every value
  *       (sums doubles and integers, sums string lengths), N times. Checks
  *       that peak RSS stays within F x (largest decoded row group) + a
  *       fixed allowance: the reader's "bounded by one row group" contract.
+ *       --dictionary-codes reads dictionary-encoded string chunks as codes
+ *       (kt_pq_set_dictionary_codes) and sums each row's string length
+ *       through its code, so every value is still touched.
  *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]
  *       Reads IN fully into columns (not timed), then times writing them
  *       to OUT with kinetl's writer, N times; OUT is left from the last run.
@@ -39,6 +42,7 @@ typedef struct options {
     double rss_factor;
     kt_pq_codec codec;
     bool fsync;
+    bool dict_codes;
 } options;
 
 /* The per-column result of touching every value; compared with DuckDB's. */
@@ -195,6 +199,28 @@ static void touch_column(const kt_column *c, checksum *sum)
     }
 }
 
+/* A string column read as dictionary codes: each row's length through its
+ * code (what strlen over the strings would give); returns the bytes the
+ * strings would take. */
+static uint64_t touch_codes(const kt_column *c, const kt_column *dict, checksum *sum)
+{
+    size_t n = c->len, nd = dict->len;
+    uint32_t *lens = malloc((nd ? nd : 1) * sizeof *lens);
+    if (!lens) return 0;
+    for (size_t k = 0; k < nd; k++) lens[k] = (uint32_t)(dict->offsets[k + 1] - dict->offsets[k]);
+    const int32_t *code = KT_COL_I32(c);
+    uint64_t s = 0;
+    if (c->valid) {
+        for (size_t i = 0; i < n; i++) s += c->valid[i] ? lens[code[i]] : 0;
+    } else {
+        for (size_t i = 0; i < n; i++) s += lens[code[i]];
+    }
+    free(lens);
+    sum->count += (int64_t)(n - c->null_count);
+    sum->sum_len += s;
+    return s;
+}
+
 /* Bytes of decoded values: fixed width x rows, or string payload. */
 static uint64_t decoded_bytes(const kt_column *c)
 {
@@ -219,10 +245,11 @@ typedef struct read_stats {
     checksum sums[256];
 } read_stats;
 
-static kt_status read_all(const char *path, read_stats *st, kt_error *err)
+static kt_status read_all(const char *path, bool dict_codes, read_stats *st, kt_error *err)
 {
     kt_pq_reader *r = NULL;
     KT_TRY(kt_pq_open(path, &r, err));
+    kt_pq_set_dictionary_codes(r, dict_codes);
     int ncols = kt_pq_num_columns(r);
     if (ncols <= 0 || ncols > (int)(sizeof st->sums / sizeof st->sums[0])) {
         kt_pq_close(r);
@@ -246,6 +273,12 @@ static kt_status read_all(const char *path, read_stats *st, kt_error *err)
         if (s != KT_OK) break;
         uint64_t rg_decoded = 0, rg_footprint = 0;
         for (int c = 0; c < ncols; c++) {
+            const kt_column *dict = kt_pq_dictionary(r, c);
+            if (dict) {
+                rg_decoded += touch_codes(&cols[c], dict, &st->sums[c]);
+                rg_footprint += footprint_bytes(&cols[c]) + footprint_bytes(dict);
+                continue;
+            }
             touch_column(&cols[c], &st->sums[c]);
             rg_decoded += decoded_bytes(&cols[c]);
             rg_footprint += footprint_bytes(&cols[c]);
@@ -314,7 +347,7 @@ static int cmd_read(const options *o)
     uint64_t rss_before = current_rss_bytes();
     for (int i = 0; i < o->repeat; i++) {
         double t0 = now_seconds(), c0 = cpu_seconds();
-        if (read_all(o->in, &st, &err) != KT_OK) {
+        if (read_all(o->in, o->dict_codes, &st, &err) != KT_OK) {
             fprintf(stderr, "parquet_bench: read %s: %s\n", o->in, err.msg);
             return 1;
         }
@@ -332,11 +365,13 @@ static int cmd_read(const options *o)
     printf(",\"file_bytes\":%llu,\"rows\":%lld,\"row_groups\":%d,\"columns\":%d,"
            "\"decoded_bytes\":%llu,\"max_row_group_decoded_bytes\":%llu,"
            "\"max_row_group_footprint_bytes\":%llu,\"rss_before_bytes\":%llu,"
-           "\"peak_rss_bytes\":%llu,\"rss_bound_bytes\":%llu,\"rss_ok\":%s,",
+           "\"peak_rss_bytes\":%llu,\"rss_bound_bytes\":%llu,\"rss_ok\":%s,"
+           "\"dictionary_codes\":%s,",
            (unsigned long long)file_size(o->in), (long long)st.rows, st.row_groups, st.ncols,
            (unsigned long long)st.decoded, (unsigned long long)st.max_rg_decoded,
            (unsigned long long)st.max_rg_footprint, (unsigned long long)rss_before,
-           (unsigned long long)peak, (unsigned long long)bound, rss_ok ? "true" : "false");
+           (unsigned long long)peak, (unsigned long long)bound, rss_ok ? "true" : "false",
+           o->dict_codes ? "true" : "false");
     print_timings(&t);
     putchar(',');
     print_checksums(&st);
@@ -496,7 +531,7 @@ static int cmd_write(const options *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F]\n"
+    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes]\n"
                     "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]\n");
     return 2;
 }
@@ -531,6 +566,7 @@ static bool parse_options(int argc, char **argv, options *o)
         else if (!strcmp(argv[i], "--codec") && has_value) {
             if (!parse_codec(argv[++i], &o->codec)) return false;
         } else if (!strcmp(argv[i], "--fsync")) o->fsync = true;
+        else if (!strcmp(argv[i], "--dictionary-codes")) o->dict_codes = true;
         else return false;
     }
     return o->repeat >= 1 && o->repeat <= MAX_REPEAT && o->rss_factor > 0;

@@ -49,8 +49,9 @@ static void kt_harness_check_column(const kt_column *c, int64_t rows)
 }
 
 /* The file pass reads the same bytes through a file and a small window,
- * so refills, header retries and the direct page path all run; both
- * passes must agree value for value. */
+ * with dictionary codes on, so refills, header retries, the direct page
+ * path and codes all run; both passes must agree value for value (codes
+ * once materialised). */
 static void kt_harness_same_column(const kt_column *a, const kt_column *b)
 {
     if (a->type != b->type || a->len != b->len || a->null_count != b->null_count)
@@ -83,6 +84,7 @@ static kt_pq_reader *kt_harness_open_file(const uint8_t *data, size_t size, FILE
     if (st != KT_OK) return NULL;
     kt_pq_set_memory_limit(r, (size_t)64 << 20);
     r->window = 64 + size % 4093;
+    kt_pq_set_dictionary_codes(r, true);
     return r;
 }
 
@@ -129,7 +131,20 @@ static int kt_harness_run(const uint8_t *data, size_t size)
         for (int c = 0; c < nc; c++) {
             if (out[c].type != kt_pq_column(r, c)->value_type) kt_harness_violation("column has the wrong type", NULL);
             kt_harness_check_column(&out[c], kt_pq_row_group_rows(r, g));
-            if (fr) kt_harness_same_column(&out[c], &fout[c]);
+            if (!fr) continue;
+            const kt_column *dict = kt_pq_dictionary(fr, c);
+            if ((dict != NULL) != (fout[c].type != out[c].type))
+                kt_harness_violation("dictionary codes without a dictionary (or the reverse)", NULL);
+            if (!dict) {
+                kt_harness_same_column(&out[c], &fout[c]);
+                continue;
+            }
+            kt_column m;
+            kt_column_init(&m, KT_BYTES);
+            if (kt_pq_materialize(&fout[c], dict, &m, &ferr) != KT_OK)
+                kt_harness_violation("codes do not materialise", ferr.msg);
+            kt_harness_same_column(&out[c], &m);
+            kt_column_free(&m);
         }
     }
     for (int c = 0; c < nc; c++) {

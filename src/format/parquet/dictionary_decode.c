@@ -141,3 +141,35 @@ kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_
     }
     return KT_OK;
 }
+
+/* Codes batches stay in L1/L2 while they are checked. */
+#define CODES_BATCH 4096
+
+kt_status kt_pq_dict_codes(const uint8_t *src, size_t len, int width, size_t count, int32_t *dst, size_t n,
+                           kt_error *err)
+{
+    if (width < 0 || width > 32)
+        return kt_fail(err, KT_ERR_FORMAT, "dictionary index bit width %d exceeds 32", width);
+    uint32_t *out = (uint32_t *)dst;
+    kt_pq_rle r;
+    kt_pq_rle_init(&r, src, len, width);
+    size_t done = 0;
+    while (done < n) {
+        size_t got;
+        bool repeated;
+        size_t max = n - done < CODES_BATCH ? n - done : CODES_BATCH;
+        KT_TRY(kt_pq_rle_batch(&r, out + done, max, &got, &repeated, done, n, err));
+        uint32_t top = out[done];
+        if (repeated) {
+            for (size_t i = 1; i < got; i++) out[done + i] = top;
+        } else {
+            for (size_t i = 1; i < got; i++) top = out[done + i] > top ? out[done + i] : top;
+        }
+        if (top >= count) {
+            for (size_t i = 0; i < got; i++)
+                if (out[done + i] >= count) return out_of_range(err, out[done + i], count);
+        }
+        done += got;
+    }
+    return KT_OK;
+}

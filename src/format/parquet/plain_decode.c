@@ -68,6 +68,37 @@ kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out,
     return KT_OK;
 }
 
+kt_status kt_pq_plain_byte_array_in_place(kt_column *out, size_t at, size_t len, size_t n, kt_error *err)
+{
+    if (n > len / 4) return short_page(err, "BYTE_ARRAY", n, n * 4, len);
+    if (!out->bytes || !out->offsets || at < (size_t)out->offsets[out->len] || at > out->bytes_cap ||
+        len > out->bytes_cap - at)
+        return kt_fail(err, KT_ERR_INTERNAL, "PLAIN BYTE_ARRAY: page body is not in the payload's tail");
+    if (kt_column_reserve(out, n, 0) != KT_OK)   /* offsets only: the payload stays put */
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu byte-array values", n);
+    int64_t *off = out->offsets + out->len;
+    char *bytes = out->bytes;
+    size_t end = (size_t)off[0], p = at, stop = at + len;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t l = kt_pq_le32((const uint8_t *)bytes + p);
+        p += 4;
+        size_t room = stop - p - 4 * (n - 1 - i);
+        if (l > room)
+            return kt_fail(err, KT_ERR_FORMAT,
+                           "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
+                           i, l, room);
+        /* Values only move down, by at least 4 bytes per value so far:
+         * block copies are safe once the gap covers a whole block. */
+        if (l <= 32 && p - end >= 32) kt_pq_copy_value(bytes + end, bytes + p, l, out->bytes_cap - p);
+        else memmove(bytes + end, bytes + p, l);
+        end += l;
+        off[i + 1] = (int64_t)end;
+        p += l;
+    }
+    out->len += n;
+    return KT_OK;
+}
+
 kt_status kt_pq_plain_flba(const uint8_t *src, size_t len, size_t type_length, kt_column *out,
                            size_t n, kt_error *err)
 {

@@ -140,6 +140,7 @@ void kt_pq_close(kt_pq_reader *r)
     kt_buf_free(&r->scratch);
     kt_column_free(&r->dict);
     kt_column_free(&r->stage);
+    kt_pq_free_codes(r);
     free(r->path);
     free(r);
 }
@@ -493,10 +494,12 @@ kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *column
         if (columns[i] < 0 || columns[i] >= r->ncols)
             return kt_fail(err, KT_ERR_USAGE, "%s: column %d does not exist (the file has %d)", r->path,
                            columns[i], r->ncols);
+    for (int i = 0; i < r->code_slots; i++) r->code_dict_set[i] = false;
     for (int i = 0; i < ncols; i++) {
         const kt_pq_column_info *c = &r->cols[columns[i]];
-        kt_pq_reset_column(&out[i], c->value_type);
+        kt_pq_reset_column(&out[i], kt_pq_output_type(r, row_group, columns[i]));
         kt_status st = kt_pq_read_chunk(r, row_group, columns[i], &out[i], err);
+        if (st == KT_OK) st = kt_pq_keep_dictionary(r, i, &out[i], columns[i], err);
         if (st != KT_OK) {
             kt_error_prefix(err, "%s: row group %d column '%s'", r->path, row_group, c->name);
             kt_pq_reset_column(&out[i], c->value_type);

@@ -66,6 +66,23 @@ static uint8_t *direct_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, 
     return (uint8_t *)o->values + o->len * w - g;
 }
 
+/* Where a compressed PLAIN BYTE_ARRAY page can be decompressed: the free
+ * tail of the output's payload, where its values are then compacted in
+ * place (a 4-byte prefix dropped per value) instead of being copied out
+ * of a page buffer. Reserves rows and room for the whole body. */
+static uint8_t *bytes_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, size_t n)
+{
+    kt_column *o = c->out;
+    if (enc != KT_PQ_ENC_PLAIN || c->info->physical != KT_PQ_BYTE_ARRAY || o->type != KT_BYTES ||
+        c->leaf->conversion != KT_PQ_CONV_NONE || kt_pq_chunk_codes(c))
+        return NULL;
+    size_t used = o->offsets ? (size_t)o->offsets[o->len] : 0;
+    if (used > c->r->memory_limit || usize > c->r->memory_limit - used) return NULL;
+    if (kt_column_reserve(o, n ? n : 1, usize + KT_PQ_COPY_SLACK) != KT_OK) return NULL;
+    kt_pq_chunk_advise(c);
+    return (uint8_t *)o->bytes + o->offsets[o->len];
+}
+
 /* The decompressed body of a page (or the page itself when stored raw),
  * in `direct` when given, else in the reader's page buffer. */
 static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, size_t csize,
@@ -290,12 +307,15 @@ static kt_status data_page_v1(kt_pq_chunk *c, const kt_pq_page_header *h, size_t
     uint8_t saved[MAX_LEVEL_GAP];
     uint8_t *direct = direct_target(c, d->encoding, len, c->leaf->max_def ? c->level_bytes : 0, &gap);
     if (gap) memcpy(saved, direct, gap);
+    uint8_t *tail = direct ? NULL : bytes_target(c, d->encoding, len, n);
     const uint8_t *p, *body;
-    kt_status st = data_body(c, true, off, (size_t)h->compressed_page_size, len, direct, &body);
+    kt_status st = data_body(c, true, off, (size_t)h->compressed_page_size, len, direct ? direct : tail, &body);
+    c->bytes_in_place = st == KT_OK && tail && body == tail;
     p = body;
     if (st == KT_OK && c->leaf->max_def > 0) st = v1_levels(c, d, &p, &len, n, &levels, &present);
     if (st == KT_OK) c->level_bytes = (size_t)(p - body);
     if (st == KT_OK) st = finish_data_page(c, d->encoding, p, len, n, levels, present);
+    c->bytes_in_place = false;
     if (gap) memcpy(direct, saved, gap);   /* the previous page's last values */
     return st;
 }
@@ -326,9 +346,14 @@ static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, size_t
     const uint8_t *values;
     size_t vlen = (size_t)(usize - rl - dl);
     size_t gap;
+    uint8_t *direct = direct_target(c, d->encoding, vlen, 0, &gap);
+    uint8_t *tail = direct ? NULL : bytes_target(c, d->encoding, vlen, n);
     KT_TRY(data_body(c, d->is_compressed, off + (size_t)(rl + dl), (size_t)(csize - rl - dl), vlen,
-                     direct_target(c, d->encoding, vlen, 0, &gap), &values));
-    return finish_data_page(c, d->encoding, values, vlen, n, levels, present);
+                     direct ? direct : tail, &values));
+    c->bytes_in_place = tail && values == tail;
+    kt_status st = finish_data_page(c, d->encoding, values, vlen, n, levels, present);
+    c->bytes_in_place = false;
+    return st;
 }
 
 /* Chunk bytes [off, off + need) (need <= len - off). Files are read in
@@ -480,6 +505,7 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
         .r = r, .info = &r->cols[column], .leaf = &r->leaves[column],
         .meta = &rg->columns[column].meta_data, .out = out, .num_rows = rg->num_rows, .err = err,
     };
+    r->chunk_had_dict = false;
     if (c.meta->num_values != c.num_rows)
         return kt_fail(err, KT_ERR_FORMAT, "column chunk has %lld values but the row group has %lld rows",
                        (long long)c.meta->num_values, (long long)c.num_rows);
@@ -495,5 +521,7 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
         KT_TRY(one_page(&c, &pos));
         kt_pq_chunk_advise(&c);
     }
+    r->chunk_had_dict = c.have_dict;
+    kt_pq_note_chunk_pages(r, column, c.non_dict_pages);
     return KT_OK;
 }
