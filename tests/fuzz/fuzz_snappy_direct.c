@@ -1,7 +1,8 @@
 /*
  * tests/fuzz/fuzz_snappy_direct.c — libFuzzer target for the reader's
  * direct page path (stored and SNAPPY pages decoded from the file straight
- * into the column), checked against libsnappy: see snappy_direct_harness.h.
+ * into the column) and for its SNAPPY decompressor, both checked against
+ * libsnappy: see snappy_direct_harness.h.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,8 @@
  * a file, or from a file whose window already holds part of the page.
  * libsnappy is the oracle: whenever the direct decoder accepts a stream,
  * libsnappy must accept it too with the same bytes; a stored page must
- * come back byte for byte. Shared by the libFuzzer target
+ * come back byte for byte; and kinetl's own SNAPPY decompressor must give
+ * libsnappy's verdict and bytes on every stream. Shared by the libFuzzer target
  * fuzz_snappy_direct.c and tests/unit/test_parquet_read_direct.c, which
  * also replays tests/fuzz/regressions/ through it. Aborts on a violation.
  */
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format/parquet/decode.h"
 #include "format/parquet/reader_internal.h"
 
 enum { FROM_MEMORY, FROM_FILE, FROM_FILE_WINDOWED, MODES };
@@ -97,6 +99,22 @@ static bool direct_oracle(const uint8_t *page, size_t csize, size_t usize, uint8
     size_t len;
     if (snappy_uncompressed_length((const char *)page, csize, &len) != SNAPPY_OK || len != usize) return false;
     return snappy_uncompress((const char *)page, csize, (char *)out, &len) == SNAPPY_OK && len == usize;
+}
+
+/* kinetl's own SNAPPY decompressor (kt_pq_snappy_decompress) must agree
+ * with libsnappy exactly: the same verdict, the same bytes. */
+static void snappy_agrees(const uint8_t *page, size_t csize, size_t usize)
+{
+    uint8_t *want = malloc(usize ? usize : 1), *got = malloc(usize ? usize : 1);
+    if (!want || !got) direct_violation("out of memory");
+    bool valid = direct_oracle(page, csize, usize, want);
+    kt_error err = { 0 };
+    kt_status st = kt_pq_snappy_decompress(page, csize, got, usize, &err);
+    if ((st == KT_OK) != valid) direct_violation(valid ? "kt_pq_snappy_decompress rejects a valid stream"
+                                                       : "kt_pq_snappy_decompress accepts an invalid stream");
+    if (valid && usize && memcmp(want, got, usize) != 0) direct_violation("kt_pq_snappy_decompress differs from libsnappy");
+    free(want);
+    free(got);
 }
 
 /* One decode checked against the oracle; returns whether it was accepted.
@@ -211,6 +229,7 @@ static int direct_recipe_run(const uint8_t *data, size_t size, int mode, size_t 
     if (body.n) recipe_put(&page, body.b, body.n);
     if (head_len > declared) head_len = declared;
     direct_check(page.b, page.n, declared, head_len, mode, false);
+    snappy_agrees(page.b, page.n, declared);
     free(body.b);
     free(page.b);
     return 0;
@@ -232,6 +251,7 @@ static int direct_harness_run(const uint8_t *data, size_t size)
         usize = csize + (data[2] >> 1) % 3;
     if (head_len > usize) head_len = usize;
     direct_check(page, csize, usize, head_len, mode, stored);
+    if (!stored) snappy_agrees(page, csize, usize);
     return 0;
 }
 

@@ -8,7 +8,8 @@
  * file whose window already holds part of the page, with the output split
  * at several points (a v1 page's level section). End to end, files the
  * writer makes (SNAPPY on incompressible doubles, stored pages, nulls)
- * read back to their generated values through every path.
+ * read back to their generated values through every path. kinetl's own
+ * SNAPPY decompressor must agree with libsnappy on every stream here.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -104,6 +105,7 @@ static int check_stream(const uint8_t *page, size_t csize, size_t usize, char *w
 {
     uint8_t *want = malloc(usize ? usize : 1);
     bool valid = direct_oracle(page, csize, usize, want);
+    snappy_agrees(page, csize, usize);   /* aborts on disagreement */
     size_t splits[] = { 0, 1, 9, 64 };
     int accepted = 0;
     for (int mode = 0; mode < MODES; mode++) {

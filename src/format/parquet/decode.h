@@ -157,6 +157,11 @@ kt_status kt_pq_dict_codes(const uint8_t *src, size_t len, int width, size_t cou
  * its longest value's length in *max_len. */
 kt_status kt_pq_dict_pad(kt_column *dict, size_t *max_len);
 
+/* ---- SNAPPY (snappy_decode.c) ---- */
+/* Decompresses a raw snappy block that must hold exactly usize bytes
+ * into dst (usize bytes of room). */
+kt_status kt_pq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t usize, kt_error *err);
+
 /* ---- conversions to the reader's output types (value_convert.c) ---- */
 /* Unsigned 32-bit values widened to int64. */
 void kt_pq_widen_u32(const int32_t *src, int64_t *dst, size_t n);

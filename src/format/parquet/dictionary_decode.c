@@ -95,6 +95,22 @@ static kt_status bytes_batch(const kt_column *dict, size_t max_len, const uint32
     return KT_OK;
 }
 
+/* The largest of n indices (n >= 1): one vectorisable pass, so the
+ * gathers below need no per-index branch. */
+static uint32_t max_index(const uint32_t *idx, size_t n)
+{
+    uint32_t m = idx[0];
+    for (size_t i = 1; i < n; i++) m = idx[i] > m ? idx[i] : m;
+    return m;
+}
+
+static kt_status first_out_of_range(const uint32_t *idx, size_t n, uint32_t count, kt_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (idx[i] >= count) return out_of_range(err, idx[i], count);
+    return kt_fail(err, KT_ERR_INTERNAL, "dictionary index check disagrees");
+}
+
 #define FIXED_BATCH(T)                                                                 \
     do {                                                                               \
         const T *d = (const T *)dict->values;                                          \
@@ -104,10 +120,8 @@ static kt_status bytes_batch(const kt_column *dict, size_t max_len, const uint32
             T v = d[idx[0]];                                                           \
             for (size_t i = 0; i < got; i++) o[i] = v;                                 \
         } else {                                                                       \
-            for (size_t i = 0; i < got; i++) {                                         \
-                if (idx[i] >= count) return out_of_range(err, idx[i], count);          \
-                o[i] = d[idx[i]];                                                      \
-            }                                                                          \
+            if (max_index(idx, got) >= count) return first_out_of_range(idx, got, count, err); \
+            for (size_t i = 0; i < got; i++) o[i] = d[idx[i]];                         \
         }                                                                              \
     } while (0)
 

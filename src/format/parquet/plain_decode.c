@@ -78,19 +78,25 @@ kt_status kt_pq_plain_byte_array_in_place(kt_column *out, size_t at, size_t len,
         return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu byte-array values", n);
     int64_t *off = out->offsets + out->len;
     char *bytes = out->bytes;
-    size_t end = (size_t)off[0], p = at, stop = at + len;
-    for (size_t i = 0; i < n; i++) {
+    size_t end = (size_t)off[0], p = at, stop = at + len, cap = out->bytes_cap;
+    /* limit: where this value must end so every later value keeps its
+     * 4-byte prefix (the payload stays within len - 4n) */
+    size_t limit = stop - 4 * (n - 1);
+    for (size_t i = 0; i < n; i++, limit += 4) {
         uint32_t l = kt_pq_le32((const uint8_t *)bytes + p);
         p += 4;
-        size_t room = stop - p - 4 * (n - 1 - i);
-        if (l > room)
+        if (l > limit - p)
             return kt_fail(err, KT_ERR_FORMAT,
                            "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
-                           i, l, room);
-        /* Values only move down, by at least 4 bytes per value so far:
-         * block copies are safe once the gap covers a whole block. */
-        if (l <= 32 && p - end >= 32) kt_pq_copy_value(bytes + end, bytes + p, l, out->bytes_cap - p);
-        else memmove(bytes + end, bytes + p, l);
+                           i, l, limit - p);
+        /* Values only move down, by at least 4 bytes per value so far: a
+         * 32-byte block copy is safe once the gap covers a block. */
+        if (l <= 32 && p - end >= 32 && cap - p >= 32) {
+            __builtin_memcpy(bytes + end, bytes + p, 16);
+            __builtin_memcpy(bytes + end + 16, bytes + p + 16, 16);
+        } else {
+            memmove(bytes + end, bytes + p, l);
+        }
         end += l;
         off[i + 1] = (int64_t)end;
         p += l;
