@@ -101,8 +101,19 @@ static kt_status expand_short_runs(kt_pq_rle *r, uint32_t *out, size_t max, size
                                    size_t n, kt_error *err)
 {
     size_t k = 0;
+    const uint8_t *src = r->src;
     while (k < max) {
         if (r->left == 0) {
+            /* fast path: a one-byte RLE header and a one-byte value */
+            size_t p = r->pos;
+            if (r->width <= 8 && p + 2 <= r->len && src[p] < 0x80 && !(src[p] & 1) &&
+                (src[p] >> 1) < SHORT_RUN && (r->width == 8 || src[p + 1] >> r->width == 0) && r->width > 0) {
+                r->packed = false;
+                r->left = src[p] >> 1;
+                r->value = src[p + 1];
+                r->pos = p + 2;
+                continue;
+            }
             KT_TRY(load_run(r, done + k, n, err));   /* these values are needed: max <= what is left */
             if (r->packed || r->left >= SHORT_RUN) break;   /* for the next call, as usual */
             continue;
