@@ -153,6 +153,37 @@ static double sum_doubles(const double *v, size_t n)
     return (a + b) + (c + d);
 }
 
+/* Integer sums (wrapping) and string lengths with four accumulators, like
+ * sum_doubles: each value is still read once. */
+static uint64_t sum_i64(const int64_t *v, size_t n)
+{
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a += (uint64_t)v[i];
+        b += (uint64_t)v[i + 1];
+        c += (uint64_t)v[i + 2];
+        d += (uint64_t)v[i + 3];
+    }
+    for (; i < n; i++) a += (uint64_t)v[i];
+    return a + b + c + d;
+}
+
+/* Lengths of n strings from their offsets: offsets[i + 1] - offsets[i]. */
+static uint64_t sum_lengths(const int64_t *o, size_t n)
+{
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a += (uint64_t)(o[i + 1] - o[i]);
+        b += (uint64_t)(o[i + 2] - o[i + 1]);
+        c += (uint64_t)(o[i + 3] - o[i + 2]);
+        d += (uint64_t)(o[i + 4] - o[i + 3]);
+    }
+    for (; i < n; i++) a += (uint64_t)(o[i + 1] - o[i]);
+    return a + b + c + d;
+}
+
 static void touch_column(const kt_column *c, checksum *sum)
 {
     size_t n = c->len;
@@ -168,13 +199,9 @@ static void touch_column(const kt_column *c, checksum *sum)
         sum->sum_d += s;
         break;
     }
-    case KT_INT64: {
-        const int64_t *v = KT_COL_I64(c);
-        uint64_t s = 0;
-        for (size_t i = 0; i < n; i++) s += (uint64_t)v[i];  /* null slots are zeroed */
-        sum->sum_i += s;
+    case KT_INT64:
+        sum->sum_i += sum_i64(KT_COL_I64(c), n);   /* null slots are zeroed */
         break;
-    }
     case KT_INT32: {
         const int32_t *v = KT_COL_I32(c);
         uint64_t s = 0;
@@ -193,8 +220,7 @@ static void touch_column(const kt_column *c, checksum *sum)
         /* Lengths of the values (nulls are empty ranges); offsets are
          * cumulative, so the total is the last offset. Each length is
          * still read so every value is touched, as DuckDB's strlen does. */
-        for (size_t i = 0; i < n; i++)
-            sum->sum_len += (uint64_t)(c->offsets[i + 1] - c->offsets[i]);
+        sum->sum_len += sum_lengths(c->offsets, n);
         break;
     }
 }
@@ -213,7 +239,16 @@ static uint64_t touch_codes(const kt_column *c, const kt_column *dict, checksum 
     if (c->valid) {
         for (size_t i = 0; i < n; i++) s += c->valid[i] ? lens[code[i]] : 0;
     } else {
-        for (size_t i = 0; i < n; i++) s += lens[code[i]];
+        uint64_t a = 0, b = 0, e = 0, d = 0;
+        size_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            a += lens[code[i]];
+            b += lens[code[i + 1]];
+            e += lens[code[i + 2]];
+            d += lens[code[i + 3]];
+        }
+        for (; i < n; i++) a += lens[code[i]];
+        s = a + b + e + d;
     }
     free(lens);
     sum->count += (int64_t)(n - c->null_count);
