@@ -1,9 +1,11 @@
 /*
  * format/parquet/reader_chunk.c — decoding one column chunk page by page:
  * locating the chunk, reading it through a page-sized file window, page
- * headers, decompression (in place into the output when possible),
- * dictionary pages, v1 and v2 data pages and their definition levels.
- * Value decoding is in reader_values.c.
+ * headers, decompression (in place into the output when possible: fixed
+ * width values where they belong, PLAIN strings into the payload's free
+ * tail), dictionary pages, v1 and v2 data pages and their definition
+ * levels. Pages that can skip the window altogether are decoded straight
+ * from the file by reader_direct.c; value decoding is in reader_values.c.
  */
 #include <stdlib.h>
 #include <string.h>
