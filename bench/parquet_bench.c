@@ -1,14 +1,15 @@
 /*
  * bench/parquet_bench.c — kinetl's side of the Parquet benchmark.
  *
- *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes]
+ *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]
  *       Decodes every row group and column of FILE and touches every value
  *       (sums doubles and integers, sums string lengths), N times. Checks
  *       that peak RSS stays within F x (largest decoded row group) + a
  *       fixed allowance: the reader's "bounded by one row group" contract.
  *       --dictionary-codes reads dictionary-encoded string chunks as codes
  *       (kt_pq_set_dictionary_codes) and sums each row's string length
- *       through its code, so every value is still touched.
+ *       through its code, so every value is still touched. --huge-pages
+ *       turns on the reader's transparent huge pages (kt_pq_set_huge_pages).
  *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]
  *       Reads IN fully into columns (not timed), then times writing them
  *       to OUT with kinetl's writer, N times; OUT is left from the last run.
@@ -43,6 +44,7 @@ typedef struct options {
     kt_pq_codec codec;
     bool fsync;
     bool dict_codes;
+    bool huge_pages;
 } options;
 
 /* The per-column result of touching every value; compared with DuckDB's. */
@@ -280,11 +282,12 @@ typedef struct read_stats {
     checksum sums[256];
 } read_stats;
 
-static kt_status read_all(const char *path, bool dict_codes, read_stats *st, kt_error *err)
+static kt_status read_all(const char *path, const options *o, read_stats *st, kt_error *err)
 {
     kt_pq_reader *r = NULL;
     KT_TRY(kt_pq_open(path, &r, err));
-    kt_pq_set_dictionary_codes(r, dict_codes);
+    kt_pq_set_dictionary_codes(r, o->dict_codes);
+    kt_pq_set_huge_pages(r, o->huge_pages);
     int ncols = kt_pq_num_columns(r);
     if (ncols <= 0 || ncols > (int)(sizeof st->sums / sizeof st->sums[0])) {
         kt_pq_close(r);
@@ -382,7 +385,7 @@ static int cmd_read(const options *o)
     uint64_t rss_before = current_rss_bytes();
     for (int i = 0; i < o->repeat; i++) {
         double t0 = now_seconds(), c0 = cpu_seconds();
-        if (read_all(o->in, o->dict_codes, &st, &err) != KT_OK) {
+        if (read_all(o->in, o, &st, &err) != KT_OK) {
             fprintf(stderr, "parquet_bench: read %s: %s\n", o->in, err.msg);
             return 1;
         }
@@ -401,12 +404,12 @@ static int cmd_read(const options *o)
            "\"decoded_bytes\":%llu,\"max_row_group_decoded_bytes\":%llu,"
            "\"max_row_group_footprint_bytes\":%llu,\"rss_before_bytes\":%llu,"
            "\"peak_rss_bytes\":%llu,\"rss_bound_bytes\":%llu,\"rss_ok\":%s,"
-           "\"dictionary_codes\":%s,",
+           "\"dictionary_codes\":%s,\"huge_pages\":%s,",
            (unsigned long long)file_size(o->in), (long long)st.rows, st.row_groups, st.ncols,
            (unsigned long long)st.decoded, (unsigned long long)st.max_rg_decoded,
            (unsigned long long)st.max_rg_footprint, (unsigned long long)rss_before,
            (unsigned long long)peak, (unsigned long long)bound, rss_ok ? "true" : "false",
-           o->dict_codes ? "true" : "false");
+           o->dict_codes ? "true" : "false", o->huge_pages ? "true" : "false");
     print_timings(&t);
     putchar(',');
     print_checksums(&st);
@@ -566,7 +569,7 @@ static int cmd_write(const options *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes]\n"
+    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]\n"
                     "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]\n");
     return 2;
 }
@@ -602,6 +605,7 @@ static bool parse_options(int argc, char **argv, options *o)
             if (!parse_codec(argv[++i], &o->codec)) return false;
         } else if (!strcmp(argv[i], "--fsync")) o->fsync = true;
         else if (!strcmp(argv[i], "--dictionary-codes")) o->dict_codes = true;
+        else if (!strcmp(argv[i], "--huge-pages")) o->huge_pages = true;
         else return false;
     }
     return o->repeat >= 1 && o->repeat <= MAX_REPEAT && o->rss_factor > 0;

@@ -85,6 +85,7 @@ static kt_pq_reader *kt_harness_open_file(const uint8_t *data, size_t size, FILE
     kt_pq_set_memory_limit(r, (size_t)64 << 20);
     r->window = 64 + size % 4093;
     kt_pq_set_dictionary_codes(r, true);
+    kt_pq_set_huge_pages(r, true);
     return r;
 }
 

@@ -381,6 +381,7 @@ TEST(written_files_read_back_through_every_path)
             for (size_t w = 0; w < 3; w++) {
                 kt_pq_reader *r;
                 CHECK_OK(kt_pq_open(path, &r, &err), &err);
+                kt_pq_set_huge_pages(r, w == 0);   /* advice only: same values */
                 const char *fail = check_e2e(r, windows[w], why, sizeof why);
                 kt_pq_close(r);
                 CHECK_MSG(!fail, "codec %d page %zu window %zu: %s", (int)codecs[k], pages[p], windows[w], fail);

@@ -106,7 +106,7 @@ static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, 
     kt_buf_clear(pb);
     if (kt_buf_reserve(pb, usize + KT_PQ_COPY_SLACK) != KT_OK)
         return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for a %zu-byte page", usize);
-    kt_pq_advise_huge(pb->data, pb->cap);
+    kt_pq_advise_huge(c->r, pb->data, pb->cap);
     KT_TRY(kt_pq_decompress(c->meta->codec, src, csize, pb->data, usize, c->err));
     *body = pb->data;
     return KT_OK;

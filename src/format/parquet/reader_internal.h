@@ -60,6 +60,8 @@ struct kt_pq_reader {
     size_t dict_max_len;         /* its longest byte value */
     kt_column stage;             /* physical values awaiting conversion */
 
+    bool huge_pages;             /* kt_pq_set_huge_pages */
+
     /* dictionary codes (kt_pq_set_dictionary_codes) */
     bool dict_codes;
     bool chunk_had_dict;         /* the last chunk read had a dictionary page */
@@ -113,8 +115,9 @@ kt_status kt_pq_direct_stored(kt_pq_chunk *c, size_t off, size_t csize, size_t u
 kt_status kt_pq_direct_snappy(kt_pq_chunk *c, size_t off, size_t csize, size_t usize, uint8_t *head,
                               size_t head_len, uint8_t *dst, bool *done);
 
-/* Advises memory about to be written onto transparent huge pages. */
-void kt_pq_advise_huge(void *p, size_t bytes);
+/* Advises memory about to be written onto transparent huge pages, when
+ * the reader has huge pages on. */
+void kt_pq_advise_huge(const kt_pq_reader *r, void *p, size_t bytes);
 /* Advises c->out's arrays when they have grown since the last call. */
 void kt_pq_chunk_advise(kt_pq_chunk *c);
 
