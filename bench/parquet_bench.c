@@ -1,11 +1,15 @@
 /*
  * bench/parquet_bench.c — kinetl's side of the Parquet benchmark.
  *
- *   parquet_bench read FILE [--repeat N] [--rss-factor F]
+ *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]
  *       Decodes every row group and column of FILE and touches every value
  *       (sums doubles and integers, sums string lengths), N times. Checks
  *       that peak RSS stays within F x (largest decoded row group) + a
  *       fixed allowance: the reader's "bounded by one row group" contract.
+ *       --dictionary-codes reads dictionary-encoded string chunks as codes
+ *       (kt_pq_set_dictionary_codes) and sums each row's string length
+ *       through its code, so every value is still touched. --huge-pages
+ *       turns on the reader's transparent huge pages (kt_pq_set_huge_pages).
  *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]
  *       Reads IN fully into columns (not timed), then times writing them
  *       to OUT with kinetl's writer, N times; OUT is left from the last run.
@@ -39,6 +43,8 @@ typedef struct options {
     double rss_factor;
     kt_pq_codec codec;
     bool fsync;
+    bool dict_codes;
+    bool huge_pages;
 } options;
 
 /* The per-column result of touching every value; compared with DuckDB's. */
@@ -149,6 +155,37 @@ static double sum_doubles(const double *v, size_t n)
     return (a + b) + (c + d);
 }
 
+/* Integer sums (wrapping) and string lengths with four accumulators, like
+ * sum_doubles: each value is still read once. */
+static uint64_t sum_i64(const int64_t *v, size_t n)
+{
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a += (uint64_t)v[i];
+        b += (uint64_t)v[i + 1];
+        c += (uint64_t)v[i + 2];
+        d += (uint64_t)v[i + 3];
+    }
+    for (; i < n; i++) a += (uint64_t)v[i];
+    return a + b + c + d;
+}
+
+/* Lengths of n strings from their offsets: offsets[i + 1] - offsets[i]. */
+static uint64_t sum_lengths(const int64_t *o, size_t n)
+{
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a += (uint64_t)(o[i + 1] - o[i]);
+        b += (uint64_t)(o[i + 2] - o[i + 1]);
+        c += (uint64_t)(o[i + 3] - o[i + 2]);
+        d += (uint64_t)(o[i + 4] - o[i + 3]);
+    }
+    for (; i < n; i++) a += (uint64_t)(o[i + 1] - o[i]);
+    return a + b + c + d;
+}
+
 static void touch_column(const kt_column *c, checksum *sum)
 {
     size_t n = c->len;
@@ -164,13 +201,9 @@ static void touch_column(const kt_column *c, checksum *sum)
         sum->sum_d += s;
         break;
     }
-    case KT_INT64: {
-        const int64_t *v = KT_COL_I64(c);
-        uint64_t s = 0;
-        for (size_t i = 0; i < n; i++) s += (uint64_t)v[i];  /* null slots are zeroed */
-        sum->sum_i += s;
+    case KT_INT64:
+        sum->sum_i += sum_i64(KT_COL_I64(c), n);   /* null slots are zeroed */
         break;
-    }
     case KT_INT32: {
         const int32_t *v = KT_COL_I32(c);
         uint64_t s = 0;
@@ -189,10 +222,40 @@ static void touch_column(const kt_column *c, checksum *sum)
         /* Lengths of the values (nulls are empty ranges); offsets are
          * cumulative, so the total is the last offset. Each length is
          * still read so every value is touched, as DuckDB's strlen does. */
-        for (size_t i = 0; i < n; i++)
-            sum->sum_len += (uint64_t)(c->offsets[i + 1] - c->offsets[i]);
+        sum->sum_len += sum_lengths(c->offsets, n);
         break;
     }
+}
+
+/* A string column read as dictionary codes: each row's length through its
+ * code (what strlen over the strings would give); returns the bytes the
+ * strings would take. */
+static uint64_t touch_codes(const kt_column *c, const kt_column *dict, checksum *sum)
+{
+    size_t n = c->len, nd = dict->len;
+    uint32_t *lens = malloc((nd ? nd : 1) * sizeof *lens);
+    if (!lens) return 0;
+    for (size_t k = 0; k < nd; k++) lens[k] = (uint32_t)(dict->offsets[k + 1] - dict->offsets[k]);
+    const int32_t *code = KT_COL_I32(c);
+    uint64_t s = 0;
+    if (c->valid) {
+        for (size_t i = 0; i < n; i++) s += c->valid[i] ? lens[code[i]] : 0;
+    } else {
+        uint64_t a = 0, b = 0, e = 0, d = 0;
+        size_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            a += lens[code[i]];
+            b += lens[code[i + 1]];
+            e += lens[code[i + 2]];
+            d += lens[code[i + 3]];
+        }
+        for (; i < n; i++) a += lens[code[i]];
+        s = a + b + e + d;
+    }
+    free(lens);
+    sum->count += (int64_t)(n - c->null_count);
+    sum->sum_len += s;
+    return s;
 }
 
 /* Bytes of decoded values: fixed width x rows, or string payload. */
@@ -219,10 +282,12 @@ typedef struct read_stats {
     checksum sums[256];
 } read_stats;
 
-static kt_status read_all(const char *path, read_stats *st, kt_error *err)
+static kt_status read_all(const char *path, const options *o, read_stats *st, kt_error *err)
 {
     kt_pq_reader *r = NULL;
     KT_TRY(kt_pq_open(path, &r, err));
+    kt_pq_set_dictionary_codes(r, o->dict_codes);
+    kt_pq_set_huge_pages(r, o->huge_pages);
     int ncols = kt_pq_num_columns(r);
     if (ncols <= 0 || ncols > (int)(sizeof st->sums / sizeof st->sums[0])) {
         kt_pq_close(r);
@@ -246,6 +311,12 @@ static kt_status read_all(const char *path, read_stats *st, kt_error *err)
         if (s != KT_OK) break;
         uint64_t rg_decoded = 0, rg_footprint = 0;
         for (int c = 0; c < ncols; c++) {
+            const kt_column *dict = kt_pq_dictionary(r, c);
+            if (dict) {
+                rg_decoded += touch_codes(&cols[c], dict, &st->sums[c]);
+                rg_footprint += footprint_bytes(&cols[c]) + footprint_bytes(dict);
+                continue;
+            }
             touch_column(&cols[c], &st->sums[c]);
             rg_decoded += decoded_bytes(&cols[c]);
             rg_footprint += footprint_bytes(&cols[c]);
@@ -314,7 +385,7 @@ static int cmd_read(const options *o)
     uint64_t rss_before = current_rss_bytes();
     for (int i = 0; i < o->repeat; i++) {
         double t0 = now_seconds(), c0 = cpu_seconds();
-        if (read_all(o->in, &st, &err) != KT_OK) {
+        if (read_all(o->in, o, &st, &err) != KT_OK) {
             fprintf(stderr, "parquet_bench: read %s: %s\n", o->in, err.msg);
             return 1;
         }
@@ -332,11 +403,13 @@ static int cmd_read(const options *o)
     printf(",\"file_bytes\":%llu,\"rows\":%lld,\"row_groups\":%d,\"columns\":%d,"
            "\"decoded_bytes\":%llu,\"max_row_group_decoded_bytes\":%llu,"
            "\"max_row_group_footprint_bytes\":%llu,\"rss_before_bytes\":%llu,"
-           "\"peak_rss_bytes\":%llu,\"rss_bound_bytes\":%llu,\"rss_ok\":%s,",
+           "\"peak_rss_bytes\":%llu,\"rss_bound_bytes\":%llu,\"rss_ok\":%s,"
+           "\"dictionary_codes\":%s,\"huge_pages\":%s,",
            (unsigned long long)file_size(o->in), (long long)st.rows, st.row_groups, st.ncols,
            (unsigned long long)st.decoded, (unsigned long long)st.max_rg_decoded,
            (unsigned long long)st.max_rg_footprint, (unsigned long long)rss_before,
-           (unsigned long long)peak, (unsigned long long)bound, rss_ok ? "true" : "false");
+           (unsigned long long)peak, (unsigned long long)bound, rss_ok ? "true" : "false",
+           o->dict_codes ? "true" : "false", o->huge_pages ? "true" : "false");
     print_timings(&t);
     putchar(',');
     print_checksums(&st);
@@ -496,7 +569,7 @@ static int cmd_write(const options *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F]\n"
+    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]\n"
                     "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]\n");
     return 2;
 }
@@ -531,6 +604,8 @@ static bool parse_options(int argc, char **argv, options *o)
         else if (!strcmp(argv[i], "--codec") && has_value) {
             if (!parse_codec(argv[++i], &o->codec)) return false;
         } else if (!strcmp(argv[i], "--fsync")) o->fsync = true;
+        else if (!strcmp(argv[i], "--dictionary-codes")) o->dict_codes = true;
+        else if (!strcmp(argv[i], "--huge-pages")) o->huge_pages = true;
         else return false;
     }
     return o->repeat >= 1 && o->repeat <= MAX_REPEAT && o->rss_factor > 0;

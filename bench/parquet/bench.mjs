@@ -3,7 +3,14 @@
 //
 // Workloads, each on the SPEC §1 source file and on a 30-DOUBLE wide file:
 //   read   decode every row group and column, touching every value:
-//          kinetl: build/bench/parquet_bench read (sums doubles/ints, string lengths)
+//          kinetl: build/bench/parquet_bench read --dictionary-codes
+//            --huge-pages (sums doubles/ints and string lengths; with the
+//            reader's two opt-in options: dictionary-encoded string chunks
+//            arrive as codes + dictionary, and each row's length is summed
+//            through its code, as DuckDB keeps dictionary vectors; output
+//            arrays on transparent huge pages); the same read with the
+//            reader's defaults (strings as bytes, no huge pages) runs
+//            alternately too and is recorded as kinetl_default_reader
 //          DuckDB: SELECT count(c), sum(c) / sum(strlen(c)) for every column
 //   write  columns already in memory -> Parquet file (zstd, then snappy):
 //          kinetl: build/bench/parquet_bench write (loads first, untimed)
@@ -18,7 +25,8 @@
 // input, and DuckDB must read back kinetl's written file with the same
 // checksums. Any mismatch, or kinetl's memory bound broken, fails the run.
 //
-// Environment: BENCH_ROWS (source rows, default 10,000,000), BENCH_WIDE_ROWS
+// Environment: BENCH_PARQUET_DEFAULT_READ=1 makes the reader's defaults the
+// headline read (no opt-in options); BENCH_ROWS (source rows, default 10,000,000), BENCH_WIDE_ROWS
 // (default BENCH_ROWS/5), BENCH_REPEAT, BENCH_DATA (cache dir, default
 // build/bench-data), BENCH_RESULT (where to write the dispatcher fragment).
 import fs from 'node:fs';
@@ -52,6 +60,7 @@ const config = {
   // CPU seconds by default: both sides are single-threaded, and CPU time is
   // what "single-thread speed" means while other jobs share the machine.
   clock: process.env.BENCH_CLOCK || 'cpu',
+  readOptions: process.env.BENCH_PARQUET_DEFAULT_READ === '1' ? [] : ['--dictionary-codes', '--huge-pages'],
 };
 if (!['cpu', 'wall'].includes(config.clock)) throw new Error(`BENCH_CLOCK=${config.clock}: expected cpu or wall`);
 
@@ -185,11 +194,17 @@ async function alternate(runKinetlOnce, runDuckdbOnce) {
 
 async function benchRead(conn, dataset, file, schema) {
   const sql = checksumSql(file, schema);
+  const readArgs = ['read', file, '--repeat', '1', ...config.readOptions];
+  const bytesRuns = [];
   const runs = await alternate(
-    () => runKinetl(['read', file, '--repeat', '1']),
+    () => {
+      // for the record: the same read with the reader's default options
+      if (config.readOptions.length) bytesRuns.push(runKinetl(['read', file, '--repeat', '1']));
+      return runKinetl(readArgs);
+    },
     () => timeQuery(conn, sql, 1, `read ${dataset}`));
   const duckSums = duckdbChecksums(schema, runs.duckdb[0].result[0]);
-  for (const k of runs.kinetl) assertSameChecksums(`read ${dataset}`, k.out.checksums, duckSums);
+  for (const k of [...runs.kinetl, ...bytesRuns]) assertSameChecksums(`read ${dataset}`, k.out.checksums, duckSums);
   const k0 = runs.kinetl[0].out;
   const size = { rows: k0.rows, decodedBytes: k0.decoded_bytes, fileBytes: k0.file_bytes };
   const memoryOk = runs.kinetl.every((k) => k.ok && k.out.rss_ok);
@@ -203,11 +218,20 @@ async function benchRead(conn, dataset, file, schema) {
   };
   const duckdb = speeds(runs.duckdb.map((d) => d.seconds[0]), runs.duckdb.map((d) => d.cpu[0]), size);
   const ratio = duckdb.best_s / kinetl.best_s;
+  kinetl.read_options = config.readOptions;
+  let stringsAsBytes = null;
+  if (bytesRuns.length) {
+    const b = speeds(bytesRuns.map((k) => k.out.seconds[0]), bytesRuns.map((k) => k.out.cpu_seconds[0]), size);
+    stringsAsBytes = { best_s: b.best_s, best_cpu_s: b.best_cpu_s, best_wall_s: b.best_wall_s,
+                       ratio: duckdb.best_s / b.best_s,
+                       rss_ok: bytesRuns.every((k) => k.ok && k.out.rss_ok) };
+  }
   return {
     workload: `read ${dataset}`, op: 'read', dataset, rows: size.rows, columns: k0.columns,
+    kinetl_default_reader: stringsAsBytes,
     row_groups: k0.row_groups, file_bytes: size.fileBytes, decoded_bytes: size.decodedBytes,
     kinetl, duckdb, ratio, ...otherRatio(kinetl, duckdb), target: READ_TARGET,
-    status: memoryOk ? verdict(ratio, READ_TARGET) : 'FAILED',
+    status: memoryOk && (!stringsAsBytes || stringsAsBytes.rss_ok) ? verdict(ratio, READ_TARGET) : 'FAILED',
     checksums: duckSums,
   };
 }
@@ -281,6 +305,10 @@ function printTable(workloads) {
   console.log(`times: best of ${config.repeat} alternating runs, ${config.clock === 'cpu' ? 'CPU' : 'wall-clock'} seconds ` +
               `(BENCH_CLOCK=${config.clock}); ratio = DuckDB time / kinetl time; ${other} ratio = the same on the other clock.`);
   console.log('MB/s = decoded bytes (8 per DOUBLE/INT64, string payload bytes) / best time.');
+  for (const w of workloads.filter((x) => x.op === 'read' && x.kinetl_default_reader))
+    console.log(`  ${w.workload}: headline with the reader's opt-in ${w.kinetl.read_options.join(' ')}; ` +
+                `default reader (strings as bytes, no huge pages): kinetl ${fmtS(w.kinetl_default_reader.best_s)}, ` +
+                `ratio ${w.kinetl_default_reader.ratio.toFixed(2)}x`);
   for (const w of workloads.filter((x) => x.op === 'write'))
     console.log(`  ${w.workload}: output kinetl ${(w.kinetl.output_bytes / MB).toFixed(1)} MB, ` +
                 `DuckDB ${(w.duckdb.output_bytes / MB).toFixed(1)} MB`);

@@ -5,6 +5,7 @@
  * neither overflow dst nor be silently short.
  */
 #include "format/parquet/compress.h"
+#include "format/parquet/decode.h"
 
 #include <brotli/decode.h>
 #include <brotli/encode.h>
@@ -23,16 +24,12 @@ static kt_status size_mismatch(kt_error *err, const char *codec, size_t got, siz
                    codec, got, expected);
 }
 
+/* kinetl's own decoder (snappy_decode.c): libsnappy is used to compress,
+ * and as the fuzzing oracle. */
 static kt_status snappy_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t expected,
                                kt_error *err)
 {
-    size_t len;
-    if (snappy_uncompressed_length((const char *)src, n, &len) != SNAPPY_OK)
-        return kt_fail(err, KT_ERR_FORMAT, "SNAPPY page is corrupt");
-    if (len != expected) return size_mismatch(err, "SNAPPY", len, expected);
-    if (snappy_uncompress((const char *)src, n, (char *)dst, &len) != SNAPPY_OK)
-        return kt_fail(err, KT_ERR_FORMAT, "SNAPPY page is corrupt");
-    return KT_OK;
+    return kt_pq_snappy_decompress(src, n, dst, expected, err);
 }
 
 static kt_status gzip_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t expected,

@@ -113,6 +113,10 @@ kt_status kt_pq_plain_bool(const uint8_t *src, size_t len, uint8_t *dst, size_t 
 kt_status kt_pq_plain_int96(const uint8_t *src, size_t len, int64_t *dst, size_t n, kt_error *err);
 kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out, size_t n,
                                  kt_error *err);
+/* The same for a page body already in out's payload at byte offset at
+ * (at >= the payload's end, len bytes there): values are compacted in
+ * place, so the payload must not move (no byte reservation is made). */
+kt_status kt_pq_plain_byte_array_in_place(kt_column *out, size_t at, size_t len, size_t n, kt_error *err);
 kt_status kt_pq_plain_flba(const uint8_t *src, size_t len, size_t type_length, kt_column *out,
                            size_t n, kt_error *err);
 
@@ -145,9 +149,18 @@ kt_status kt_pq_byte_stream_split(const uint8_t *src, size_t len, size_t width, 
  * is the longest byte value in dict (from kt_pq_dict_pad). */
 kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_column *dict,
                             size_t max_len, kt_column *out, size_t n, size_t max_bytes, kt_error *err);
+/* Decodes n dictionary indices into dst (the codes themselves), each
+ * checked against count. */
+kt_status kt_pq_dict_codes(const uint8_t *src, size_t len, int width, size_t count, int32_t *dst, size_t n,
+                           kt_error *err);
 /* Readies a byte dictionary: KT_PQ_COPY_SLACK spare payload bytes, and
  * its longest value's length in *max_len. */
 kt_status kt_pq_dict_pad(kt_column *dict, size_t *max_len);
+
+/* ---- SNAPPY (snappy_decode.c) ---- */
+/* Decompresses a raw snappy block that must hold exactly usize bytes
+ * into dst (usize bytes of room). */
+kt_status kt_pq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t usize, kt_error *err);
 
 /* ---- conversions to the reader's output types (value_convert.c) ---- */
 /* Unsigned 32-bit values widened to int64. */

@@ -95,6 +95,22 @@ static kt_status bytes_batch(const kt_column *dict, size_t max_len, const uint32
     return KT_OK;
 }
 
+/* The largest of n indices (n >= 1): one vectorisable pass, so the
+ * gathers below need no per-index branch. */
+static uint32_t max_index(const uint32_t *idx, size_t n)
+{
+    uint32_t m = idx[0];
+    for (size_t i = 1; i < n; i++) m = idx[i] > m ? idx[i] : m;
+    return m;
+}
+
+static kt_status first_out_of_range(const uint32_t *idx, size_t n, uint32_t count, kt_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (idx[i] >= count) return out_of_range(err, idx[i], count);
+    return kt_fail(err, KT_ERR_INTERNAL, "dictionary index check disagrees");
+}
+
 #define FIXED_BATCH(T)                                                                 \
     do {                                                                               \
         const T *d = (const T *)dict->values;                                          \
@@ -104,10 +120,8 @@ static kt_status bytes_batch(const kt_column *dict, size_t max_len, const uint32
             T v = d[idx[0]];                                                           \
             for (size_t i = 0; i < got; i++) o[i] = v;                                 \
         } else {                                                                       \
-            for (size_t i = 0; i < got; i++) {                                         \
-                if (idx[i] >= count) return out_of_range(err, idx[i], count);          \
-                o[i] = d[idx[i]];                                                      \
-            }                                                                          \
+            if (max_index(idx, got) >= count) return first_out_of_range(idx, got, count, err); \
+            for (size_t i = 0; i < got; i++) o[i] = d[idx[i]];                         \
         }                                                                              \
     } while (0)
 
@@ -136,6 +150,38 @@ kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_
         case 8: FIXED_BATCH(uint64_t); out->len += got; break;
         default: return kt_fail(err, KT_ERR_INTERNAL, "dictionary of unexpected type %s",
                                 kt_type_name(dict->type));
+        }
+        done += got;
+    }
+    return KT_OK;
+}
+
+/* Codes batches stay in L1/L2 while they are checked. */
+#define CODES_BATCH 4096
+
+kt_status kt_pq_dict_codes(const uint8_t *src, size_t len, int width, size_t count, int32_t *dst, size_t n,
+                           kt_error *err)
+{
+    if (width < 0 || width > 32)
+        return kt_fail(err, KT_ERR_FORMAT, "dictionary index bit width %d exceeds 32", width);
+    uint32_t *out = (uint32_t *)dst;
+    kt_pq_rle r;
+    kt_pq_rle_init(&r, src, len, width);
+    size_t done = 0;
+    while (done < n) {
+        size_t got;
+        bool repeated;
+        size_t max = n - done < CODES_BATCH ? n - done : CODES_BATCH;
+        KT_TRY(kt_pq_rle_batch(&r, out + done, max, &got, &repeated, done, n, err));
+        uint32_t top = out[done];
+        if (repeated) {
+            for (size_t i = 1; i < got; i++) out[done + i] = top;
+        } else {
+            for (size_t i = 1; i < got; i++) top = out[done + i] > top ? out[done + i] : top;
+        }
+        if (top >= count) {
+            for (size_t i = 0; i < got; i++)
+                if (out[done + i] >= count) return out_of_range(err, out[done + i], count);
         }
         done += got;
     }

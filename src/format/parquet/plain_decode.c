@@ -68,6 +68,43 @@ kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out,
     return KT_OK;
 }
 
+kt_status kt_pq_plain_byte_array_in_place(kt_column *out, size_t at, size_t len, size_t n, kt_error *err)
+{
+    if (n > len / 4) return short_page(err, "BYTE_ARRAY", n, n * 4, len);
+    if (!out->bytes || !out->offsets || at < (size_t)out->offsets[out->len] || at > out->bytes_cap ||
+        len > out->bytes_cap - at)
+        return kt_fail(err, KT_ERR_INTERNAL, "PLAIN BYTE_ARRAY: page body is not in the payload's tail");
+    if (kt_column_reserve(out, n, 0) != KT_OK)   /* offsets only: the payload stays put */
+        return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu byte-array values", n);
+    int64_t *off = out->offsets + out->len;
+    char *bytes = out->bytes;
+    size_t end = (size_t)off[0], p = at, stop = at + len, cap = out->bytes_cap;
+    /* limit: where this value must end so every later value keeps its
+     * 4-byte prefix (the payload stays within len - 4n) */
+    size_t limit = stop - 4 * (n - 1);
+    for (size_t i = 0; i < n; i++, limit += 4) {
+        uint32_t l = kt_pq_le32((const uint8_t *)bytes + p);
+        p += 4;
+        if (l > limit - p)
+            return kt_fail(err, KT_ERR_FORMAT,
+                           "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
+                           i, l, limit - p);
+        /* Values only move down, by at least 4 bytes per value so far: a
+         * 32-byte block copy is safe once the gap covers a block. */
+        if (l <= 32 && p - end >= 32 && cap - p >= 32) {
+            __builtin_memcpy(bytes + end, bytes + p, 16);
+            __builtin_memcpy(bytes + end + 16, bytes + p + 16, 16);
+        } else {
+            memmove(bytes + end, bytes + p, l);
+        }
+        end += l;
+        off[i + 1] = (int64_t)end;
+        p += l;
+    }
+    out->len += n;
+    return KT_OK;
+}
+
 kt_status kt_pq_plain_flba(const uint8_t *src, size_t len, size_t type_length, kt_column *out,
                            size_t n, kt_error *err)
 {

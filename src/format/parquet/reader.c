@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,49 @@ void kt_pq_reset_column(kt_column *c, kt_type t)
     }
 }
 
+/* A row group's arrays and a page are often tens of MB written once: on
+ * 4 KiB pages, faulting and zeroing them took a third of reading a wide
+ * file. With kt_pq_set_huge_pages their aligned interior is advised onto
+ * transparent huge pages (Linux, "madvise" mode). Advice only: failure,
+ * or an OS without it, changes nothing but speed. Call before the memory
+ * is first written: a 2 MiB range already partly touched stays on small
+ * pages. Not the default: a process that read a file's row groups into
+ * separate columns this way and then wrote them out with the writer
+ * measured twice as slow in the write (docs/PARQUET.md). */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+void kt_pq_set_huge_pages(kt_pq_reader *r, bool on)
+{
+    r->huge_pages = on;
+}
+
+void kt_pq_advise_huge(const kt_pq_reader *r, void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    if (!r->huge_pages || !p || bytes < 2 * HUGE_PAGE) return;
+    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+    if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)r;
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+void kt_pq_chunk_advise(kt_pq_chunk *c)
+{
+    kt_column *o = c->out;
+    if (o->cap == c->advised_cap && o->bytes_cap == c->advised_bytes_cap) return;
+    if (o->type == KT_BYTES) {
+        kt_pq_advise_huge(c->r, o->offsets, (o->cap + 1) * sizeof *o->offsets);
+        kt_pq_advise_huge(c->r, o->bytes, o->bytes_cap);
+    } else {
+        kt_pq_advise_huge(c->r, o->values, o->cap * kt_type_width(o->type));
+    }
+    c->advised_cap = o->cap;
+    c->advised_bytes_cap = o->bytes_cap;
+}
+
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
                          const uint8_t **out, kt_error *err)
 {
@@ -38,8 +82,10 @@ kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
         return KT_OK;
     }
     kt_buf_clear(buf);
+    size_t cap = buf->cap;
     if (kt_buf_reserve(buf, len + KT_PQ_COPY_SLACK) != KT_OK)
         return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory reading %zu bytes", r->path, len);
+    if (buf->cap != cap) kt_pq_advise_huge(r, buf->data, buf->cap);
     size_t done = 0;
     while (done < len) {
         ssize_t got = pread(r->fd, buf->data + done, len - done, (off_t)(off + done));
@@ -103,6 +149,7 @@ void kt_pq_close(kt_pq_reader *r)
     kt_buf_free(&r->scratch);
     kt_column_free(&r->dict);
     kt_column_free(&r->stage);
+    kt_pq_free_codes(r);
     free(r->path);
     free(r);
 }
@@ -456,10 +503,12 @@ kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *column
         if (columns[i] < 0 || columns[i] >= r->ncols)
             return kt_fail(err, KT_ERR_USAGE, "%s: column %d does not exist (the file has %d)", r->path,
                            columns[i], r->ncols);
+    for (int i = 0; i < r->code_slots; i++) r->code_dict_set[i] = false;
     for (int i = 0; i < ncols; i++) {
         const kt_pq_column_info *c = &r->cols[columns[i]];
-        kt_pq_reset_column(&out[i], c->value_type);
+        kt_pq_reset_column(&out[i], kt_pq_output_type(r, row_group, columns[i]));
         kt_status st = kt_pq_read_chunk(r, row_group, columns[i], &out[i], err);
+        if (st == KT_OK) st = kt_pq_keep_dictionary(r, i, &out[i], columns[i], err);
         if (st != KT_OK) {
             kt_error_prefix(err, "%s: row group %d column '%s'", r->path, row_group, c->name);
             kt_pq_reset_column(&out[i], c->value_type);

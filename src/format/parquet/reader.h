@@ -20,6 +20,7 @@
  *    columns, into caller-owned kt_columns (cleared first, then filled with
  *    exactly num_rows values each). Memory is bounded by one row group of
  *    the projected columns plus one page.
+ *  - Opt-in: string columns as dictionary codes (kt_pq_set_dictionary_codes).
  *  - A reader is used by one thread at a time; distinct readers are
  *    independent.
  */
@@ -87,5 +88,29 @@ kt_status kt_pq_column_stats_get(const kt_pq_reader *r, int row_group, int colum
 /* Decodes columns[0..ncols) of a row group into out[0..ncols). */
 kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *columns, int ncols,
                                kt_column *out, kt_error *err);
+
+/*
+ * Dictionary codes (opt-in, off by default). When on, a KT_BYTES column
+ * whose column chunk is dictionary-encoded in every data page comes out
+ * of kt_pq_read_row_group as codes instead of bytes: out[i] is KT_INT32,
+ * one index per row into kt_pq_dictionary(r, i) (0 in null slots, which
+ * must not be looked up: the dictionary may be empty; validity as usual).
+ * The dictionary (KT_BYTES, no nulls) stays valid until the next read or
+ * close. Any other column, and a chunk with a non-dictionary data page
+ * (a writer's fallback), comes out as usual; kt_pq_dictionary is then
+ * NULL. Callers that can work on codes skip copying every string;
+ * kt_pq_materialize gives the bytes when needed.
+ */
+void kt_pq_set_dictionary_codes(kt_pq_reader *r, bool on);
+/* Opt-in (off by default): advise row-group arrays and page buffers onto
+ * transparent huge pages (Linux madvise). Faster when one set of columns
+ * is refilled row group after row group (fewer page faults); measured
+ * slower for a process that then writes many such columns to a file, so
+ * not the default. */
+void kt_pq_set_huge_pages(kt_pq_reader *r, bool on);
+/* The dictionary of out[i] of the last kt_pq_read_row_group, or NULL. */
+const kt_column *kt_pq_dictionary(const kt_pq_reader *r, int i);
+/* out (cleared first) = the KT_BYTES column that codes + dict stand for. */
+kt_status kt_pq_materialize(const kt_column *codes, const kt_column *dict, kt_column *out, kt_error *err);
 
 #endif

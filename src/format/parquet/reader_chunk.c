@@ -1,9 +1,11 @@
 /*
  * format/parquet/reader_chunk.c — decoding one column chunk page by page:
  * locating the chunk, reading it through a page-sized file window, page
- * headers, decompression (in place into the output when possible),
- * dictionary pages, v1 and v2 data pages and their definition levels.
- * Value decoding is in reader_values.c.
+ * headers, decompression (in place into the output when possible: fixed
+ * width values where they belong, PLAIN strings into the payload's free
+ * tail), dictionary pages, v1 and v2 data pages and their definition
+ * levels. Pages that can skip the window altogether are decoded straight
+ * from the file by reader_direct.c; value decoding is in reader_values.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,23 @@ static uint8_t *direct_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, 
     return (uint8_t *)o->values + o->len * w - g;
 }
 
+/* Where a compressed PLAIN BYTE_ARRAY page can be decompressed: the free
+ * tail of the output's payload, where its values are then compacted in
+ * place (a 4-byte prefix dropped per value) instead of being copied out
+ * of a page buffer. Reserves rows and room for the whole body. */
+static uint8_t *bytes_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, size_t n)
+{
+    kt_column *o = c->out;
+    if (enc != KT_PQ_ENC_PLAIN || c->info->physical != KT_PQ_BYTE_ARRAY || o->type != KT_BYTES ||
+        c->leaf->conversion != KT_PQ_CONV_NONE || kt_pq_chunk_codes(c))
+        return NULL;
+    size_t used = o->offsets ? (size_t)o->offsets[o->len] : 0;
+    if (used > c->r->memory_limit || usize > c->r->memory_limit - used) return NULL;
+    if (kt_column_reserve(o, n ? n : 1, usize + KT_PQ_COPY_SLACK) != KT_OK) return NULL;
+    kt_pq_chunk_advise(c);
+    return (uint8_t *)o->bytes + o->offsets[o->len];
+}
+
 /* The decompressed body of a page (or the page itself when stored raw),
  * in `direct` when given, else in the reader's page buffer. */
 static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, size_t csize,
@@ -87,9 +106,61 @@ static kt_status page_body(kt_pq_chunk *c, bool compressed, const uint8_t *src, 
     kt_buf_clear(pb);
     if (kt_buf_reserve(pb, usize + KT_PQ_COPY_SLACK) != KT_OK)
         return kt_fail(c->err, KT_ERR_NOMEM, "out of memory for a %zu-byte page", usize);
+    kt_pq_advise_huge(c->r, pb->data, pb->cap);
     KT_TRY(kt_pq_decompress(c->meta->codec, src, csize, pb->data, usize, c->err));
     *body = pb->data;
     return KT_OK;
+}
+
+static kt_status chunk_bytes(kt_pq_chunk *c, size_t off, size_t need, size_t want, const uint8_t **p);
+static size_t header_probe(const kt_pq_chunk *c);
+
+/* A page's csize bytes at chunk offset off, through the window (read
+ * together with the next page's header when it is not there yet). */
+static kt_status page_bytes(kt_pq_chunk *c, size_t off, size_t csize, const uint8_t **src)
+{
+    size_t ahead = csize + header_probe(c);
+    return chunk_bytes(c, off, csize, ahead > c->r->window ? ahead : c->r->window, src);
+}
+
+/* Whether a compressed page is worth decoding straight from the file: it
+ * barely compresses, so it is most likely all literals. */
+static bool barely_compressed(size_t csize, size_t usize)
+{
+    return csize >= usize - usize / 32;
+}
+
+/* Decodes a data page body from the file straight into place (see
+ * kt_pq_direct_stored); *done false when the page does not qualify. */
+static kt_status direct_body(kt_pq_chunk *c, bool compressed, size_t off, size_t csize, size_t usize,
+                             uint8_t *head, size_t head_len, uint8_t *dst, bool *done)
+{
+    *done = false;
+    kt_pq_codec codec = compressed ? c->meta->codec : KT_PQ_CODEC_UNCOMPRESSED;
+    if (codec == KT_PQ_CODEC_UNCOMPRESSED)
+        return kt_pq_direct_stored(c, off, csize, usize, head, head_len, dst, done);
+    if (codec == KT_PQ_CODEC_SNAPPY && barely_compressed(csize, usize))
+        return kt_pq_direct_snappy(c, off, csize, usize, head, head_len, dst, done);
+    return KT_OK;
+}
+
+/* The body of a data page at chunk offset off: decoded from the file
+ * straight into `direct` when the page allows it, else read through the
+ * window and decompressed (into `direct` when given). */
+static kt_status data_body(kt_pq_chunk *c, bool compressed, size_t off, size_t csize, size_t usize,
+                           uint8_t *direct, const uint8_t **body)
+{
+    if (direct) {
+        bool done;
+        KT_TRY(direct_body(c, compressed, off, csize, usize, NULL, 0, direct, &done));
+        if (done) {
+            *body = direct;
+            return KT_OK;
+        }
+    }
+    const uint8_t *src;
+    KT_TRY(page_bytes(c, off, csize, &src));
+    return page_body(c, compressed, src, csize, usize, direct, body);
 }
 
 static kt_status dictionary_page(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
@@ -175,28 +246,83 @@ static kt_status v1_levels(kt_pq_chunk *c, const kt_pq_data_page_header *d, cons
     return KT_OK;
 }
 
-static kt_status data_page_v1(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
+/* The level section a v1 page of n values most likely has: the previous
+ * page's, or for a chunk's first page what an all-present page has (a
+ * 4-byte length, then one RLE run of n ones: varint header, one byte). */
+static size_t predicted_level_bytes(const kt_pq_chunk *c, size_t n)
+{
+    if (c->level_bytes) return c->level_bytes;
+    size_t v = 1;
+    for (uint64_t h = (uint64_t)n << 1; h >= 0x80; h >>= 7) v++;
+    return 4 + v + 1;
+}
+
+/* A v1 page of an OPTIONAL column decoded straight from the file with its
+ * level section (predicted length) split off into `side`, so the values
+ * land exactly at the end of the column. *head_len is the section's
+ * length, *values where the values went; *done false if the page does
+ * not qualify or the prediction was wrong (the caller decodes it again
+ * the ordinary way; a chunk stops predicting after one miss). */
+static kt_status split_v1_body(kt_pq_chunk *c, const kt_pq_page_header *h, size_t off, uint8_t *side,
+                               size_t *head_len, uint8_t **values, bool *done)
+{
+    const kt_pq_data_page_header *d = &h->data_page_header;
+    size_t len = (size_t)h->uncompressed_page_size, gap;
+    size_t hl = predicted_level_bytes(c, (size_t)d->num_values);
+    *done = false;
+    if (c->no_level_split || d->definition_level_encoding != KT_PQ_ENC_RLE || hl < 4 ||
+        hl > MAX_LEVEL_GAP || hl > len)
+        return KT_OK;
+    uint8_t *dst = direct_target(c, d->encoding, len - hl, 0, &gap);
+    if (!dst) return KT_OK;
+    KT_TRY(direct_body(c, true, off, (size_t)h->compressed_page_size, len, side, hl, dst, done));
+    if (*done && kt_pq_le32(side) != hl - 4) {
+        *done = false;
+        c->no_level_split = true;
+    }
+    *head_len = hl;
+    *values = dst;
+    return KT_OK;
+}
+
+static kt_status data_page_v1(kt_pq_chunk *c, const kt_pq_page_header *h, size_t off)
 {
     if (!h->has_data_page_header) return kt_fail(c->err, KT_ERR_FORMAT, "data page lacks its DataPageHeader");
     const kt_pq_data_page_header *d = &h->data_page_header;
     KT_TRY(check_page_rows(c, d->num_values));
     size_t n = (size_t)d->num_values, len = (size_t)h->uncompressed_page_size, gap;
+    uint8_t *levels = NULL;
+    size_t present = n;
+    if (c->leaf->max_def > 0) {
+        uint8_t side[MAX_LEVEL_GAP], *values;
+        size_t hl = 0;
+        bool done;
+        KT_TRY(split_v1_body(c, h, off, side, &hl, &values, &done));
+        if (done) {
+            const uint8_t *p = side;
+            size_t left = hl;
+            KT_TRY(v1_levels(c, d, &p, &left, n, &levels, &present));
+            c->level_bytes = hl;
+            return finish_data_page(c, d->encoding, values, len - hl, n, levels, present);
+        }
+    }
     uint8_t saved[MAX_LEVEL_GAP];
     uint8_t *direct = direct_target(c, d->encoding, len, c->leaf->max_def ? c->level_bytes : 0, &gap);
     if (gap) memcpy(saved, direct, gap);
+    uint8_t *tail = direct ? NULL : bytes_target(c, d->encoding, len, n);
     const uint8_t *p, *body;
-    kt_status st = page_body(c, true, src, (size_t)h->compressed_page_size, len, direct, &body);
+    kt_status st = data_body(c, true, off, (size_t)h->compressed_page_size, len, direct ? direct : tail, &body);
+    c->bytes_in_place = st == KT_OK && tail && body == tail;
     p = body;
-    uint8_t *levels = NULL;
-    size_t present = n;
     if (st == KT_OK && c->leaf->max_def > 0) st = v1_levels(c, d, &p, &len, n, &levels, &present);
-    c->level_bytes = (size_t)(p - body);
+    if (st == KT_OK) c->level_bytes = (size_t)(p - body);
     if (st == KT_OK) st = finish_data_page(c, d->encoding, p, len, n, levels, present);
+    c->bytes_in_place = false;
     if (gap) memcpy(direct, saved, gap);   /* the previous page's last values */
     return st;
 }
 
-static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, const uint8_t *src)
+static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, size_t off)
 {
     if (!h->has_data_page_header_v2)
         return kt_fail(c->err, KT_ERR_FORMAT, "data page v2 lacks its DataPageHeaderV2");
@@ -210,7 +336,11 @@ static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, const 
                        (long long)rl, (long long)dl, (long long)(csize < usize ? csize : usize));
     uint8_t *levels = NULL;
     size_t present = n;
-    if (c->leaf->max_def > 0) KT_TRY(read_levels(c, src + rl, (size_t)dl, n, &levels, &present));
+    if (c->leaf->max_def > 0) {
+        const uint8_t *src;
+        KT_TRY(page_bytes(c, off, (size_t)(rl + dl), &src));
+        KT_TRY(read_levels(c, src + rl, (size_t)dl, n, &levels, &present));
+    }
     size_t nulls = n - present;
     if (d->num_nulls < 0 || (size_t)d->num_nulls != nulls)
         return kt_fail(c->err, KT_ERR_FORMAT, "page header says %d nulls, definition levels have %zu",
@@ -218,9 +348,14 @@ static kt_status data_page_v2(kt_pq_chunk *c, const kt_pq_page_header *h, const 
     const uint8_t *values;
     size_t vlen = (size_t)(usize - rl - dl);
     size_t gap;
-    KT_TRY(page_body(c, d->is_compressed, src + rl + dl, (size_t)(csize - rl - dl), vlen,
-                     direct_target(c, d->encoding, vlen, 0, &gap), &values));
-    return finish_data_page(c, d->encoding, values, vlen, n, levels, present);
+    uint8_t *direct = direct_target(c, d->encoding, vlen, 0, &gap);
+    uint8_t *tail = direct ? NULL : bytes_target(c, d->encoding, vlen, n);
+    KT_TRY(data_body(c, d->is_compressed, off + (size_t)(rl + dl), (size_t)(csize - rl - dl), vlen,
+                     direct ? direct : tail, &values));
+    c->bytes_in_place = tail && values == tail;
+    kt_status st = finish_data_page(c, d->encoding, values, vlen, n, levels, present);
+    c->bytes_in_place = false;
+    return st;
 }
 
 /* Chunk bytes [off, off + need) (need <= len - off). Files are read in
@@ -298,13 +433,15 @@ static kt_status one_page(kt_pq_chunk *c, size_t *pos)
                        (unsigned long long)off, h.uncompressed_page_size,
                        (long long)c->meta->total_uncompressed_size);
     const uint8_t *src;
-    size_t csize = (size_t)h.compressed_page_size, ahead = csize + header_probe(c);
-    KT_TRY(chunk_bytes(c, *pos + hlen, csize, ahead > c->r->window ? ahead : c->r->window, &src));
+    size_t body = *pos + hlen;
     *pos += hlen + (size_t)h.compressed_page_size;
     switch (h.type) {
-    case KT_PQ_PAGE_DICTIONARY: st = dictionary_page(c, &h, src); break;
-    case KT_PQ_PAGE_DATA: st = data_page_v1(c, &h, src); break;
-    case KT_PQ_PAGE_DATA_V2: st = data_page_v2(c, &h, src); break;
+    case KT_PQ_PAGE_DICTIONARY:
+        st = page_bytes(c, body, (size_t)h.compressed_page_size, &src);
+        if (st == KT_OK) st = dictionary_page(c, &h, src);
+        break;
+    case KT_PQ_PAGE_DATA: st = data_page_v1(c, &h, body); break;
+    case KT_PQ_PAGE_DATA_V2: st = data_page_v2(c, &h, body); break;
     case KT_PQ_PAGE_INDEX: st = KT_OK; break;
     default:
         return kt_fail(c->err, KT_ERR_FORMAT, "page at offset %llu has unknown page type %d",
@@ -358,7 +495,9 @@ static kt_status reserve_rows(kt_pq_chunk *c)
      * row, so even the last page can be decompressed in place. */
     size_t rows = (size_t)c->num_rows;
     if (width >= 4 && c->out->type != KT_BYTES) rows += rows / 32 + MAX_LEVEL_GAP;
-    return kt_pq_chunk_reserve(c, c->out, rows);
+    KT_TRY(kt_pq_chunk_reserve(c, c->out, rows));
+    kt_pq_chunk_advise(c);
+    return KT_OK;
 }
 
 kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column *out, kt_error *err)
@@ -368,6 +507,7 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
         .r = r, .info = &r->cols[column], .leaf = &r->leaves[column],
         .meta = &rg->columns[column].meta_data, .out = out, .num_rows = rg->num_rows, .err = err,
     };
+    r->chunk_had_dict = false;
     if (c.meta->num_values != c.num_rows)
         return kt_fail(err, KT_ERR_FORMAT, "column chunk has %lld values but the row group has %lld rows",
                        (long long)c.meta->num_values, (long long)c.num_rows);
@@ -381,6 +521,9 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
             return kt_fail(err, KT_ERR_FORMAT, "column chunk ends at offset %llu after %lld of %lld values",
                            (unsigned long long)(c.start + c.len), (long long)c.rows_done, (long long)c.num_rows);
         KT_TRY(one_page(&c, &pos));
+        kt_pq_chunk_advise(&c);
     }
+    r->chunk_had_dict = c.have_dict;
+    kt_pq_note_chunk_pages(r, column, c.non_dict_pages);
     return KT_OK;
 }

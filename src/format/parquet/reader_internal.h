@@ -59,6 +59,16 @@ struct kt_pq_reader {
     kt_column dict;              /* current dictionary, output type */
     size_t dict_max_len;         /* its longest byte value */
     kt_column stage;             /* physical values awaiting conversion */
+
+    bool huge_pages;             /* kt_pq_set_huge_pages */
+
+    /* dictionary codes (kt_pq_set_dictionary_codes) */
+    bool dict_codes;
+    bool chunk_had_dict;         /* the last chunk read had a dictionary page */
+    kt_column *code_dicts;       /* by projection slot; valid where code_dict_set */
+    bool *code_dict_set;
+    int code_slots;
+    bool *codes_fell_back;       /* by leaf: its last chunk had non-dictionary pages */
 };
 
 /* One column chunk being decoded (reader_chunk.c, reader_values.c). */
@@ -74,6 +84,10 @@ typedef struct kt_pq_chunk {
     int64_t num_rows, rows_done;
     bool have_dict;
     size_t level_bytes;          /* size of the previous v1 page's level section */
+    size_t advised_cap, advised_bytes_cap;  /* out's capacities last advised */
+    bool no_level_split;         /* a predicted v1 level section was wrong */
+    bool non_dict_pages;         /* a data page was not dictionary-encoded */
+    bool bytes_in_place;         /* this page's body lies in out's payload tail */
     kt_error *err;
 } kt_pq_chunk;
 
@@ -89,6 +103,24 @@ kt_status kt_pq_chunk_spread_nulls(kt_pq_chunk *c, size_t base, size_t k, size_t
 /* Room for n more values in col (at least one). */
 kt_status kt_pq_chunk_reserve(kt_pq_chunk *c, kt_column *col, size_t n);
 
+/* Data page bodies decoded from the file straight into place, without
+ * the chunk window (reader_direct.c): a stored page, or a SNAPPY page
+ * that barely compresses. The first head_len (<= usize) bytes of the
+ * body go to head, the rest to dst (usize - head_len bytes of room).
+ * *done is false when the page does not qualify (or is corrupt): the
+ * caller then decodes it the ordinary way. off is the body's chunk
+ * offset; [off, off + csize) lies in the chunk. */
+kt_status kt_pq_direct_stored(kt_pq_chunk *c, size_t off, size_t csize, size_t usize, uint8_t *head,
+                              size_t head_len, uint8_t *dst, bool *done);
+kt_status kt_pq_direct_snappy(kt_pq_chunk *c, size_t off, size_t csize, size_t usize, uint8_t *head,
+                              size_t head_len, uint8_t *dst, bool *done);
+
+/* Advises memory about to be written onto transparent huge pages, when
+ * the reader has huge pages on. */
+void kt_pq_advise_huge(const kt_pq_reader *r, void *p, size_t bytes);
+/* Advises c->out's arrays when they have grown since the last call. */
+void kt_pq_chunk_advise(kt_pq_chunk *c);
+
 /* Reads len bytes at off: a pointer into memory, or into buf after pread. */
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
                          const uint8_t **out, kt_error *err);
@@ -96,6 +128,24 @@ kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
 /* Decodes one column chunk into out (already of the output type, cleared). */
 kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column *out,
                            kt_error *err);
+
+/* Codes mode (reader_codes.c): c->out holds dictionary codes of a
+ * KT_BYTES column. */
+static inline bool kt_pq_chunk_codes(const kt_pq_chunk *c)
+{
+    return c->out->type == KT_INT32 && c->info->value_type == KT_BYTES;
+}
+/* A non-dictionary page arrived in codes mode: turns the codes so far
+ * into bytes, after which the chunk decodes as usual. */
+kt_status kt_pq_chunk_leave_codes(kt_pq_chunk *c);
+/* Output type of a projected column (KT_INT32 codes when they may apply). */
+kt_type kt_pq_output_type(const kt_pq_reader *r, int row_group, int column);
+/* After a chunk: whether it had data pages not dictionary-encoded. */
+void kt_pq_note_chunk_pages(kt_pq_reader *r, int column, bool non_dictionary_pages);
+/* After a chunk: keeps its dictionary for slot i when out holds codes. */
+kt_status kt_pq_keep_dictionary(kt_pq_reader *r, int i, const kt_column *out, int column, kt_error *err);
+/* Frees the codes state. */
+void kt_pq_free_codes(kt_pq_reader *r);
 
 /* Makes c an empty column of type t, keeping memory when the type matches. */
 void kt_pq_reset_column(kt_column *c, kt_type t);

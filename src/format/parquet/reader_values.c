@@ -82,6 +82,8 @@ kt_status kt_pq_chunk_plain(kt_pq_chunk *c, const uint8_t *src, size_t len, size
         KT_TRY(kt_pq_plain_int96(src, len, KT_COL_I64(t) + t->len, n, err));
         break;
     case KT_PQ_BYTE_ARRAY:
+        if (c->bytes_in_place && t == c->out)
+            return kt_pq_plain_byte_array_in_place(t, (size_t)(src - (const uint8_t *)t->bytes), len, n, err);
         return kt_pq_plain_byte_array(src, len, t, n, err);
     case KT_PQ_FIXED_LEN_BYTE_ARRAY:
         return kt_pq_plain_flba(src, len, (size_t)c->info->type_length, t, n, err);
@@ -159,6 +161,20 @@ static kt_status decode_dictionary_indices(kt_pq_chunk *c, const uint8_t *src, s
                              c->r->memory_limit, c->err);
 }
 
+/* Dictionary indices kept as the output's codes (codes mode). */
+static kt_status decode_dictionary_codes(kt_pq_chunk *c, const uint8_t *src, size_t len, size_t n)
+{
+    if (!c->have_dict)
+        return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page but the column chunk has no dictionary page");
+    if (n == 0) return KT_OK;
+    if (len < 1) return kt_fail(c->err, KT_ERR_FORMAT, "dictionary-encoded page lacks its bit width");
+    KT_TRY(kt_pq_chunk_reserve(c, c->out, n));
+    KT_TRY(kt_pq_dict_codes(src + 1, len - 1, src[0], c->r->dict.len, KT_COL_I32(c->out) + c->out->len, n,
+                            c->err));
+    c->out->len += n;
+    return KT_OK;
+}
+
 /* Converts staged physical values onto the end of `to` (output type). */
 kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *to)
 {
@@ -177,9 +193,36 @@ kt_status kt_pq_chunk_convert(kt_pq_chunk *c, const kt_column *from, kt_column *
     return KT_OK;
 }
 
+/* Reserves a byte page's payload before it is decoded, so the column
+ * grows (and is advised onto huge pages) before the memory is first
+ * written. An estimate only: the decoders still reserve what they need. */
+static void presize_bytes(kt_pq_chunk *c, kt_pq_encoding enc, size_t len, size_t n)
+{
+    kt_column *t = c->out;
+    size_t est;
+    if (t->type != KT_BYTES || c->leaf->conversion != KT_PQ_CONV_NONE) return;
+    if (is_dictionary_encoding(enc)) {
+        size_t m = c->r->dict_max_len;
+        if (m > 256 || n > SIZE_MAX / 256) return;
+        est = n * m;
+    } else if (enc == KT_PQ_ENC_PLAIN && c->info->physical == KT_PQ_BYTE_ARRAY && n <= len / 4) {
+        est = len - 4 * n;
+    } else {
+        return;
+    }
+    if (est > bytes_budget(c, t)) return;
+    if (kt_column_reserve(t, n, est + KT_PQ_COPY_SLACK) == KT_OK) kt_pq_chunk_advise(c);
+}
+
 /* Appends n dense values of a data page to the output column. */
 kt_status kt_pq_chunk_values(kt_pq_chunk *c, kt_pq_encoding enc, const uint8_t *src, size_t len, size_t n)
 {
+    if (!is_dictionary_encoding(enc)) c->non_dict_pages = true;
+    if (kt_pq_chunk_codes(c)) {
+        if (is_dictionary_encoding(enc)) return decode_dictionary_codes(c, src, len, n);
+        KT_TRY(kt_pq_chunk_leave_codes(c));
+    }
+    if (!c->bytes_in_place) presize_bytes(c, enc, len, n);
     if (is_dictionary_encoding(enc)) return decode_dictionary_indices(c, src, len, n);
     bool staged = c->leaf->conversion != KT_PQ_CONV_NONE;
     kt_column *t = c->out;

@@ -75,20 +75,66 @@ void kt_pq_rle_init(kt_pq_rle *r, const uint8_t *src, size_t len, int width)
     r->width = width;
 }
 
+/* Makes the run at r->pos current. */
+static kt_status load_run(kt_pq_rle *r, size_t done, size_t n, kt_error *err)
+{
+    run x;
+    KT_TRY(next_run(r->src, r->len, &r->pos, r->width, &x, done, n, err));
+    r->packed = x.packed;
+    r->left = x.count;
+    r->value = x.value;
+    if (x.packed) {
+        r->data_pos = r->pos;
+        r->data_left = x.data_bytes;
+        r->pos += x.data_bytes;
+    }
+    return KT_OK;
+}
+
+/* RLE runs shorter than this are written out, together with the short
+ * RLE runs after them, as one batch of explicit values: a writer that
+ * encodes every little run (DuckDB: runs of 6) would otherwise cost a
+ * call and a header parse per handful of values. */
+#define SHORT_RUN 16
+
+static kt_status expand_short_runs(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, size_t done,
+                                   size_t n, kt_error *err)
+{
+    size_t k = 0;
+    const uint8_t *src = r->src;
+    while (k < max) {
+        if (r->left == 0) {
+            /* fast path: a one-byte RLE header and a one-byte value */
+            size_t p = r->pos;
+            if (r->width <= 8 && p + 2 <= r->len && src[p] < 0x80 && !(src[p] & 1) &&
+                (src[p] >> 1) < SHORT_RUN && (r->width == 8 || src[p + 1] >> r->width == 0) && r->width > 0) {
+                r->packed = false;
+                r->left = src[p] >> 1;
+                r->value = src[p + 1];
+                r->pos = p + 2;
+                continue;
+            }
+            KT_TRY(load_run(r, done + k, n, err));   /* these values are needed: max <= what is left */
+            if (r->packed || r->left >= SHORT_RUN) break;   /* for the next call, as usual */
+            continue;
+        }
+        size_t take = r->left < max - k ? (size_t)r->left : max - k;
+        uint32_t v = r->value;
+        for (size_t i = 0; i < take; i++) out[k + i] = v;
+        k += take;
+        r->left -= take;
+    }
+    *got = k;
+    return KT_OK;
+}
+
 kt_status kt_pq_rle_batch(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, bool *repeated,
                           size_t done, size_t n, kt_error *err)
 {
-    while (r->left == 0) {
-        run x;
-        KT_TRY(next_run(r->src, r->len, &r->pos, r->width, &x, done, n, err));
-        r->packed = x.packed;
-        r->left = x.count;
-        r->value = x.value;
-        if (x.packed) {
-            r->data_pos = r->pos;
-            r->data_left = x.data_bytes;
-            r->pos += x.data_bytes;
-        }
+    while (r->left == 0) KT_TRY(load_run(r, done, n, err));
+    if (!r->packed && r->left < SHORT_RUN && max > r->left) {
+        *repeated = false;
+        return expand_short_runs(r, out, max, got, done, n, err);
     }
     size_t take = r->left < max ? (size_t)r->left : max;
     r->left -= take;
