@@ -288,6 +288,7 @@ static kt_status write_file(kt_ingest_stage *s, const part *p, size_t n, char **
     kt_pq_write_options o;
     kt_pq_write_options_default(&o);
     o.no_fsync = s->o.no_fsync;
+    o.defer_sync = true; /* the raw/quarantine commit makes it durable (adopt) */
     kt_pq_writer *w;
     KT_TRY(kt_pq_writer_open(abs, s->pq, s->ncols, &o, &w, err));
     st = kt_pq_writer_write(w, p->cols, n, err);
@@ -311,7 +312,7 @@ static kt_status adopt(kt_ingest_stage *s, size_t index, const char *rel, const 
 {
     const char *pv[1] = { s->parts[index].value };
     lock_txn(s);
-    kt_status st = kt_delta_txn_add_file(s->txn, rel, s->partitioned ? pv : NULL, stats, err);
+    kt_status st = kt_delta_txn_add_file_unsynced(s->txn, rel, s->partitioned ? pv : NULL, stats, err);
     unlock_txn(s);
     if (st != KT_OK) return st;
     s->files++;

@@ -3,8 +3,8 @@
  * files: one ZSTD file per partition value combination, partition
  * columns left out of the file (they live in the path and in
  * add.partitionValues, per the protocol), statistics gathered from the
- * writer into add.stats. Files are complete and fsynced before the
- * commit that adds them is attempted.
+ * writer into add.stats. Files are complete when added and are fsynced
+ * (with their directories) by the commit, before it writes the log entry.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +67,7 @@ static kt_status open_writer(kt_delta_txn *x, const char *abs, const file_schema
     kt_pq_write_options_default(&o);
     o.codec = KT_PQ_CODEC_ZSTD;
     o.no_fsync = x->t->opts.no_fsync;
+    o.defer_sync = true; /* made durable by the commit, with the txn's other files */
     if (x->t->opts.compression_level) o.compression_level = x->t->opts.compression_level;
     if (x->t->opts.row_group_rows) o.row_group_rows = x->t->opts.row_group_rows;
     kt_status st = kt_pq_writer_open(abs, fs->pq, fs->n, &o, w, err);
@@ -140,7 +141,7 @@ static kt_status file_finish(open_file *f, kt_status st, kt_error *err)
     }
     int64_t rows = w ? kt_pq_writer_rows(w) : 0;
     kt_pq_writer_free(w);
-    if (st == KT_OK) st = kt_delta_txn_add_file(x, rel, pv, (const char *)stats.data, err);
+    if (st == KT_OK) st = kt_delta_txn_add_file_unsynced(x, rel, pv, (const char *)stats.data, err);
     if (st == KT_OK) x->adds[x->nadds - 1].records = rows;
     kt_buf_free(&stats);
     return st;

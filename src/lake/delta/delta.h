@@ -227,6 +227,13 @@ kt_status kt_delta_txn_new_file_path(kt_delta_txn *x, const char *const *partiti
 kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
                                 const char *const *partition_values, const char *stats_json,
                                 kt_error *err);
+/* The same for a file whose contents or directory entry may not be durable
+ * yet (written with kt_pq_write_options.defer_sync): the commit fsyncs it
+ * and its directory before it writes the log entry that refers to it, so a
+ * writer pays one round of disk flushes per commit instead of two per file. */
+kt_status kt_delta_txn_add_file_unsynced(kt_delta_txn *x, const char *rel_path,
+                                         const char *const *partition_values, const char *stats_json,
+                                         kt_error *err);
 
 /* Replaces the partitions whose `column` value is in values[] (NULL = the
  * null partition): removes their active files, like Delta's

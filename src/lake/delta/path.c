@@ -147,8 +147,21 @@ int64_t kt_delta_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* mkdir takes its parent directory's lock exclusively even when the
+ * directory exists, and the lake's ancestors (/tmp, the lake, a table) are
+ * shared: a writer that mkdir'ed every component before each new data
+ * file queued behind other threads and processes creating files there,
+ * blocked for milliseconds (hundreds under load). A lookup takes no such
+ * lock, so existing directories (nearly every call) cost one stat. */
+static bool is_directory(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 kt_status kt_delta_mkdirs(const char *dir, kt_error *err)
 {
+    if (dir && dir[0] && is_directory(dir)) return KT_OK;
     char path[KT_DELTA_PATH_MAX];
     size_t n = strlen(dir);
     if (n == 0 || n >= sizeof path)
@@ -158,6 +171,10 @@ kt_status kt_delta_mkdirs(const char *dir, kt_error *err)
         if (path[i] != '/' && path[i] != '\0') continue;
         char saved = path[i];
         path[i] = '\0';
+        if (saved != '\0' && is_directory(path)) {
+            path[i] = saved;
+            continue;
+        }
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
             return kt_fail_errno(err, KT_ERR_IO, errno, "mkdir %s", path);
         path[i] = saved;

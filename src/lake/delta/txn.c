@@ -7,6 +7,7 @@
  * randomised backoff.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,9 +146,8 @@ static kt_status push_add(kt_delta_txn *x, kt_delta_pending_add *a, kt_error *er
     return KT_OK;
 }
 
-kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
-                                const char *const *partition_values, const char *stats_json,
-                                kt_error *err)
+static kt_status add_file(kt_delta_txn *x, const char *rel_path, const char *const *partition_values,
+                          const char *stats_json, bool unsynced, kt_error *err)
 {
     KT_TRY(usable(x, err));
     if (!rel_path || !kt_delta_path_is_safe_relative(rel_path) || rel_path[0] == '_' ||
@@ -169,7 +169,7 @@ kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
                 return kt_fail(err, KT_ERR_USAGE, "%s: partition column '%s' is not nullable; "
                                "'%s' has no value for it", x->t->dir, x->part_cols[c], rel_path);
     }
-    kt_delta_pending_add a = { .size = (int64_t)sb.st_size, .records = -1 };
+    kt_delta_pending_add a = { .size = (int64_t)sb.st_size, .records = -1, .unsynced = unsynced };
     a.mtime = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
     a.path = adup(&x->arena, rel_path);
     a.stats = adup(&x->arena, stats_json);
@@ -180,6 +180,20 @@ kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
         if (v && v[0] && !(a.pv[c] = adup(&x->arena, v))) return NOMEM(x, err);
     }
     return push_add(x, &a, err);
+}
+
+kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
+                                const char *const *partition_values, const char *stats_json,
+                                kt_error *err)
+{
+    return add_file(x, rel_path, partition_values, stats_json, false, err);
+}
+
+kt_status kt_delta_txn_add_file_unsynced(kt_delta_txn *x, const char *rel_path,
+                                         const char *const *partition_values, const char *stats_json,
+                                         kt_error *err)
+{
+    return add_file(x, rel_path, partition_values, stats_json, true, err);
 }
 
 /* ---- overwrite, schema, txn markers ----------------------------------- */
@@ -356,6 +370,52 @@ static kt_status validate_for_commit(kt_delta_txn *x, kt_error *err)
     return KT_OK;
 }
 
+static kt_status fsync_path(const char *path, int flags, kt_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0) return kt_fail_errno(err, KT_ERR_IO, errno, "%s: cannot open to sync it", path);
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    return rc == 0 ? KT_OK : kt_fail_errno(err, KT_ERR_IO, e, "%s: fsync failed", path);
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files added unsynced become durable, then their directory entries (each
+ * directory once), before the log can refer to them. Files first: on a
+ * journalling file system the first fsync commits the others' metadata too,
+ * and the rest find nothing left to do. */
+static kt_status sync_unsynced_adds(kt_delta_txn *x, kt_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->nadds; i++) n += x->adds[i].unsynced;
+    if (n == 0) return KT_OK;
+    char **dirs = calloc(n, sizeof *dirs);
+    if (!dirs) return NOMEM(x, err);
+    kt_status st = KT_OK;
+    size_t nd = 0;
+    for (size_t i = 0; st == KT_OK && i < x->nadds; i++) {
+        if (!x->adds[i].unsynced) continue;
+        char abs[KT_DELTA_PATH_MAX];
+        snprintf(abs, sizeof abs, "%s/%s", x->t->dir, x->adds[i].path);
+        if (!x->t->opts.no_fsync) st = fsync_path(abs, 0, err);
+        char *slash = strrchr(abs, '/');
+        if (st == KT_OK && slash) *slash = '\0';
+        if (st == KT_OK && !(dirs[nd++] = strdup(abs))) st = NOMEM(x, err);
+    }
+    if (st == KT_OK) qsort(dirs, nd, sizeof *dirs, by_string);
+    for (size_t i = 0; st == KT_OK && !x->t->opts.no_fsync && i < nd; i++)
+        if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0) st = fsync_path(dirs[i], O_DIRECTORY, err);
+    for (size_t i = 0; i < nd; i++) free(dirs[i]);
+    free(dirs);
+    for (size_t i = 0; st == KT_OK && i < x->nadds; i++) x->adds[i].unsynced = false;
+    return st;
+}
+
 static void backoff(kt_delta_txn *x, int lost_in_a_row)
 {
     x->rng ^= x->rng << 13;
@@ -372,6 +432,7 @@ kt_status kt_delta_txn_commit(kt_delta_txn *x, int64_t *version, kt_error *err)
 {
     KT_TRY(usable(x, err));
     KT_TRY(validate_for_commit(x, err));
+    KT_TRY(sync_unsynced_adds(x, err));
     kt_buf commit;
     kt_buf_init(&commit);
     char tmp[KT_DELTA_PATH_MAX];

@@ -20,6 +20,7 @@ typedef struct kt_delta_pending_add {
     char **pv;                  /* by partition column; NULL = null */
     int64_t size, mtime, records;
     char *stats;
+    bool unsynced;              /* the commit must fsync it and its directory first */
 } kt_delta_pending_add;
 
 typedef struct kt_delta_pending_remove {
