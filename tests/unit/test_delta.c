@@ -1049,6 +1049,73 @@ TEST(threaded_replay_equals_sequential_replay)
     TEARDOWN();
 }
 
+/* Files added unsynced are made durable by the commit, before its log
+ * entry: one that vanished before the commit fails it, naming the file, and
+ * no log entry refers to it. (Durability itself needs a power cut to see;
+ * the order is what the code can be held to.) */
+TEST(unsynced_adds_are_synced_by_the_commit_and_a_lost_one_fails_it)
+{
+    SETUP("unsynced");
+    kt_delta_table *durable = NULL;
+    kt_delta_options o = { .no_fsync = false };
+    CHECK_OK(kt_delta_open(dir, &o, &durable, &err), &err);
+    const char *pv[1] = { "r1" };
+    char rel[1024], abs[2048];
+    kt_delta_txn *x = NULL;
+    CHECK_OK(kt_delta_txn_begin(durable, NULL, &x, &err), &err);
+    CHECK_OK(kt_delta_txn_new_file_path(x, pv, rel, sizeof rel, &err), &err);
+    snprintf(abs, sizeof abs, "%s/%s", dir, rel);
+    CHECK(fx_write_file(abs, "one") == 0);
+    CHECK_OK(kt_delta_txn_add_file_unsynced(x, rel, pv, NULL, &err), &err);
+    int64_t v = -1;
+    CHECK_OK(kt_delta_txn_commit(x, &v, &err), &err);
+    CHECK_EQ_INT(v, 1);
+    kt_delta_txn_free(x);
+    kt_delta_snapshot *s = NULL;
+    CHECK_OK(kt_delta_snapshot_load(durable, -1, &s, &err), &err);
+    CHECK_EQ_INT(files_in(s, "r1"), 1);
+    kt_delta_snapshot_free(s);
+
+    CHECK_OK(kt_delta_txn_begin(durable, NULL, &x, &err), &err);
+    CHECK_OK(kt_delta_txn_new_file_path(x, pv, rel, sizeof rel, &err), &err);
+    snprintf(abs, sizeof abs, "%s/%s", dir, rel);
+    CHECK(fx_write_file(abs, "two") == 0);
+    CHECK_OK(kt_delta_txn_add_file_unsynced(x, rel, pv, NULL, &err), &err);
+    CHECK(unlink(abs) == 0);
+    kt_error cerr = { 0 };
+    CHECK_EQ_INT(kt_delta_txn_commit(x, &v, &cerr), KT_ERR_IO);
+    CHECK_MSG(strstr(cerr.msg, rel) != NULL, "error names the file: %s", cerr.msg);
+    kt_delta_txn_free(x);
+    char next[600];
+    fx_commit_path(next, sizeof next, dir, 2);
+    CHECK(access(next, F_OK) != 0);
+    kt_delta_close(durable);
+    TEARDOWN();
+}
+
+/* mkdirs: creates what is missing, accepts what exists, refuses a file in the way. */
+TEST(mkdirs_creates_missing_levels_and_accepts_existing_ones)
+{
+    kt_error err = { 0 };
+    char *dir = fx_tempdir("mkdirs");
+    CHECK(dir);
+    char deep[600], file[600], below_file[700];
+    snprintf(deep, sizeof deep, "%s/a/b=1/c", dir);
+    CHECK_OK(kt_delta_mkdirs(deep, &err), &err);
+    struct stat sb;
+    CHECK(stat(deep, &sb) == 0 && S_ISDIR(sb.st_mode));
+    CHECK_OK(kt_delta_mkdirs(deep, &err), &err);
+    snprintf(deep, sizeof deep, "%s/a/b=2", dir);
+    CHECK_OK(kt_delta_mkdirs(deep, &err), &err);
+    CHECK(stat(deep, &sb) == 0 && S_ISDIR(sb.st_mode));
+    snprintf(file, sizeof file, "%s/a/plain", dir);
+    CHECK(fx_write_file(file, "x") == 0);
+    snprintf(below_file, sizeof below_file, "%s/below", file);
+    CHECK(kt_delta_mkdirs(below_file, &err) != KT_OK);
+    fx_rmrf(dir);
+    free(dir);
+}
+
 TEST_MAIN_BEGIN("delta")
     RUN(ctx, threaded_replay_equals_sequential_replay);
     RUN(ctx, stats_json_follows_the_protocol);
@@ -1068,4 +1135,6 @@ TEST_MAIN_BEGIN("delta")
     RUN(ctx, missing_table_and_bad_names);
     RUN(ctx, history_newest_first_with_operations);
     RUN(ctx, vacuum_respects_retention_tombstones_and_dry_run);
+    RUN(ctx, unsynced_adds_are_synced_by_the_commit_and_a_lost_one_fails_it);
+    RUN(ctx, mkdirs_creates_missing_levels_and_accepts_existing_ones);
 TEST_MAIN_END()

@@ -889,6 +889,43 @@ TEST(summary_covers_every_row_group)
     unlink(path);
 }
 
+/* defer_sync: close neither fsyncs nor syncs the directory, but the file
+ * is still complete under its final name (the temp name is gone). */
+TEST(deferred_sync_still_closes_a_complete_file)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/deferred.parquet", test_dir());
+    const kt_pq_field f[1] = { { "n", KT_PQ_W_INT64, false } };
+    kt_pq_write_options o;
+    kt_pq_write_options_default(&o);
+    o.defer_sync = true;
+    kt_error err = { 0 };
+    kt_pq_writer *w;
+    CHECK_OK(kt_pq_writer_open(path, f, 1, &o, &w, &err), &err);
+    kt_column c;
+    kt_column_init(&c, KT_INT64);
+    for (int64_t i = 0; i < 1000; i++) kt_column_push_i64(&c, i * 3);
+    CHECK_OK(kt_pq_writer_write(w, &c, 1000, &err), &err);
+    CHECK_OK(kt_pq_writer_close(w, &err), &err);
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && (uint64_t)sb.st_size == kt_pq_writer_file_size(w));
+    FILE *fp = fopen(path, "rb");
+    char tail[4] = { 0 };
+    CHECK(fp && fseek(fp, -4, SEEK_END) == 0 && fread(tail, 1, 4, fp) == 4);
+    if (fp) fclose(fp);
+    CHECK(memcmp(tail, "PAR1", 4) == 0);
+    DIR *d = opendir(test_dir());
+    size_t temps = 0;
+    for (struct dirent *e; d && (e = readdir(d));) temps += strstr(e->d_name, "deferred.parquet.tmp") != NULL;
+    if (d) closedir(d);
+    CHECK_EQ_INT(temps, 0);
+    const kt_pq_column_summary *sn = kt_pq_writer_summary(w, 0);
+    CHECK(sn && sn->has_min_max && sn->min_i == 0 && sn->max_i == 2997);
+    kt_pq_writer_free(w);
+    kt_column_free(&c);
+    unlink(path);
+}
+
 TEST_MAIN_BEGIN("parquet_write")
     if (!test_dir()) { printf("FAIL parquet_write/setup: mkdtemp failed\n"); return 1; }
     RUN(ctx, thrift_scalars_and_field_headers);
@@ -919,5 +956,6 @@ TEST_MAIN_BEGIN("parquet_write")
     RUN(ctx, write_failure_names_the_temp_file);
     RUN(ctx, write_failure_message);
     RUN(ctx, summary_covers_every_row_group);
+    RUN(ctx, deferred_sync_still_closes_a_complete_file);
     rmdir(test_dir());
 TEST_MAIN_END()
