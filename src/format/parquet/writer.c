@@ -362,15 +362,14 @@ static kt_status grow_row_groups(kt_pq_writer *w)
  * written, so the fsync at close waits for the tail only and the disk
  * works while the next row group is encoded. A hint: errors surface at
  * the fsync. */
-static void start_writeback(kt_pq_writer *w, uint64_t at_least)
+static void start_writeback(kt_pq_writer *w)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
-    if (w->o.no_fsync || w->offset - w->written_back < at_least || w->offset == w->written_back) return;
+    if (w->o.no_fsync || w->offset - w->written_back < ((uint64_t)1 << 20)) return;
     sync_file_range(w->fd, (off_t)w->written_back, (off_t)(w->offset - w->written_back), SYNC_FILE_RANGE_WRITE);
     w->written_back = w->offset;
 #else
     (void)w;
-    (void)at_least;
 #endif
 }
 
@@ -429,7 +428,7 @@ static kt_status flush_row_group(kt_pq_writer *w, kt_error *err)
     w->num_rgs++;
     w->rg_rows = 0;
     w->failed = false;
-    start_writeback(w, (uint64_t)1 << 20);
+    start_writeback(w);
     return KT_OK;
 }
 
@@ -520,7 +519,7 @@ kt_status kt_pq_writer_end_row_group(kt_pq_writer *w, kt_error *err)
     w->num_rgs++;
     w->total_rows += (int64_t)w->chunk_rows;
     w->chunk_group_open = false;
-    start_writeback(w, (uint64_t)1 << 20);
+    start_writeback(w);
     return KT_OK;
 }
 
@@ -696,7 +695,6 @@ kt_status kt_pq_writer_close(kt_pq_writer *w, kt_error *err)
     KT_TRY(write_footer(w, err));
     w->failed = true;   /* until renamed */
     bool sync_now = !w->o.no_fsync && !w->o.defer_sync;
-    if (w->o.defer_sync) start_writeback(w, 0); /* the caller's fsync then waits for less */
     if (sync_now && fsync(w->fd) != 0)
         return kt_fail_errno(err, KT_ERR_IO, errno, "%s: fsync failed", w->tmp_path);
     int rc = close(w->fd);

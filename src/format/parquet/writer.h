@@ -62,10 +62,9 @@ typedef struct kt_pq_write_options {
     const kt_pq_key_value *kv;  /* key-value metadata, copied */
     size_t num_kv;
     bool no_fsync;              /* for tests and scratch files only */
-    bool defer_sync;            /* close starts the tail's writeback but neither fsyncs the file
-                                   nor its directory: the caller makes both durable before
-                                   anything refers to the file (a Delta commit does:
-                                   kt_delta_txn_add_file_unsynced) */
+    bool defer_sync;            /* close neither fsyncs the file nor its directory: the caller
+                                   makes both durable before anything refers to the file (a
+                                   Delta commit does: kt_delta_txn_add_file_unsynced) */
 } kt_pq_write_options;
 
 /* Fills defaults (ZSTD, sizes above, dictionary on). */
