@@ -189,6 +189,7 @@ static kt_status plan_from(kt_state *st, lake_view *v, const char *config_hash, 
         }
         plan->count++;
         r->reason = dirty[i].reason;
+        r->bytes = run->bytes > 0 ? run->bytes : 0;
         memcpy(r->fingerprint, fps[run - v->runs.runs], sizeof r->fingerprint);
         r->quarantined = quarantined_of(r->fingerprint);
         bool quarantine_only;
@@ -235,6 +236,7 @@ typedef struct run_outcome {
 typedef struct step {
     const kt_process_step_options *o;
     const kt_process_plan *plan;
+    size_t *order;             /* task k processes plan run order[k] */
     run_outcome *outcomes;
     char config_hash[17];
 } step;
@@ -321,9 +323,10 @@ static void log_attempt(const step *s, size_t i, kt_status status, const kt_erro
                    kt_dirty_reason_name(s->plan->runs[i].reason), out->result.readings, out->result.rows, seconds);
 }
 
-static kt_status process_task(void *worker_ctx, void *shared, size_t i, kt_error *err)
+static kt_status process_task(void *worker_ctx, void *shared, size_t task, kt_error *err)
 {
     step *s = shared;
+    size_t i = s->order[task];
     kt_process_ctx *ctx = worker_ctx;
     run_outcome *out = &s->outcomes[i];
     const kt_plan_run *p = &s->plan->runs[i];
@@ -384,6 +387,32 @@ static kt_status tally(const step *s, const kt_task_result *results, kt_process_
     return first_state_error;
 }
 
+/* Larger runs first (ties in plan order): the last runs to start are the
+ * short ones, so the workers finish close together instead of one worker
+ * processing the longest run alone at the end. Outcomes stay by plan index. */
+typedef struct sized_run {
+    int64_t bytes;
+    size_t index;
+} sized_run;
+
+static int larger_first(const void *a, const void *b)
+{
+    const sized_run *x = a, *y = b;
+    if (x->bytes != y->bytes) return x->bytes > y->bytes ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static kt_status order_larger_first(const kt_process_plan *plan, size_t *order, kt_error *err)
+{
+    sized_run *runs = calloc(plan->count, sizeof *runs);
+    if (!runs) return kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
+    for (size_t i = 0; i < plan->count; i++) runs[i] = (sized_run){ plan->runs[i].bytes, i };
+    qsort(runs, plan->count, sizeof *runs, larger_first);
+    for (size_t k = 0; k < plan->count; k++) order[k] = runs[k].index;
+    free(runs);
+    return KT_OK;
+}
+
 kt_status kt_process_step(const kt_process_step_options *o, const kt_process_plan *plan,
                           kt_process_step_result *res, kt_error *err)
 {
@@ -395,16 +424,23 @@ kt_status kt_process_step(const kt_process_step_options *o, const kt_process_pla
     size_t nworkers = kt_pool_threads(o->pool);
     s.outcomes = calloc(plan->count, sizeof *s.outcomes);
     kt_task_result *results = calloc(plan->count, sizeof *results);
+    kt_task_result *by_task = calloc(plan->count, sizeof *by_task);
+    s.order = calloc(plan->count, sizeof *s.order);
     kt_process_ctx **ctxs = NULL;
-    kt_status st = s.outcomes && results ? KT_OK : kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
+    kt_status st = s.outcomes && results && by_task && s.order ? KT_OK
+                                                               : kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
+    if (st == KT_OK) st = order_larger_first(plan, s.order, err);
     if (st == KT_OK) st = new_contexts(o, nworkers, &ctxs, err);
     if (st == KT_OK) {
         kt_progress_phase(o->progress, KT_PHASE_PROCESS, (int64_t)plan->count);
-        st = kt_pool_run(o->pool, plan->count, process_task, &s, (void *const *)ctxs, results, NULL, err);
+        st = kt_pool_run(o->pool, plan->count, process_task, &s, (void *const *)ctxs, by_task, NULL, err);
+        for (size_t k = 0; k < plan->count; k++) results[s.order[k]] = by_task[k];
         if (st == KT_ERR_INTERRUPTED) st = KT_OK; /* reported through res->interrupted */
         if (st == KT_OK) st = tally(&s, results, res, err);
     }
     free_contexts(ctxs, nworkers);
+    free(by_task);
+    free(s.order);
     free(results);
     free(s.outcomes);
     return st;

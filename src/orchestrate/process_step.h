@@ -59,6 +59,7 @@ typedef struct kt_plan_run {
     bool may_be_current;  /* check the tables before processing */
     char fingerprint[KT_INPUT_FINGERPRINT_MAX]; /* input now ("" when not computed) */
     int64_t quarantined;  /* its quarantined rows now */
+    int64_t bytes;        /* raw bytes of its input (0 unknown): the step starts larger runs first */
 } kt_plan_run;
 
 typedef struct kt_process_plan {

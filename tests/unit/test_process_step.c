@@ -409,6 +409,46 @@ TEST(process_conf_parsing)
     CHECK(no_eq);
 }
 
+/* Larger runs start first (one worker: tasks are recorded in the order
+ * they ran), whatever their order by run id; equal work is unchanged. */
+TEST(larger_runs_start_first)
+{
+    kt_error err;
+    fixture f;
+    kt_status s = fixture_new(&f, "largefirst", &err);
+    kt_pool_free(f.pool);
+    f.pool = NULL;
+    kt_pool_config pc = { .threads = 1 };
+    if (s == KT_OK) s = kt_pool_new(&pc, &f.pool, &err);
+    if (s == KT_OK) s = add_run(&f, "100", 10, 0, 1, &err);
+    if (s == KT_OK) s = add_run(&f, "200", 60, 100, 2, &err);
+    if (s == KT_OK) s = add_run(&f, "300", 30, 200, 3, &err);
+    kt_process_plan p = { 0 };
+    kt_process_step_result r = { 0 };
+    if (s == KT_OK) s = plan(&f, &p, &err);
+    if (s == KT_OK) s = kt_state_pipeline_start(f.st, "process", 0, &f.pipeline_run_id, &err);
+    if (s == KT_OK) s = step(&f, &p, &r, &err);
+    bool sized = p.count == 3 && p.runs[0].bytes > 0 && p.runs[1].bytes > p.runs[2].bytes &&
+                 p.runs[2].bytes > p.runs[0].bytes;
+    kt_process_plan_free(&p);
+    kt_arena arena;
+    kt_arena_init(&arena, 0);
+    kt_task_record *tasks = NULL;
+    size_t ntasks = 0;
+    if (s == KT_OK) s = kt_state_tasks_of(f.st, f.pipeline_run_id, &arena, &tasks, &ntasks, &err);
+    char order[32] = "";
+    for (size_t i = 0; s == KT_OK && i < ntasks; i++) {
+        strncat(order, tasks[i].run_uuid, sizeof order - strlen(order) - 1);
+        strncat(order, " ", sizeof order - strlen(order) - 1);
+    }
+    kt_arena_free(&arena);
+    fixture_free(&f);
+    CHECK_OK(s, &err);
+    CHECK(sized);
+    CHECK_EQ_INT(r.processed, 3);
+    CHECK_MSG(strcmp(order, "200 300 100 ") == 0, "tasks ran in the order %s", order);
+}
+
 TEST_MAIN_BEGIN("process_step")
 RUN(ctx, empty_lake_plans_nothing);
 RUN(ctx, plan_process_then_clean);
@@ -418,5 +458,6 @@ RUN(ctx, quarantine_only_change_is_processed_not_reconciled);
 RUN(ctx, stale_quarantine_count_in_run_stats_is_processed);
 RUN(ctx, failing_run_is_recorded_and_others_proceed);
 RUN(ctx, cancelled_step_starts_nothing);
+RUN(ctx, larger_runs_start_first);
 RUN(ctx, process_conf_parsing);
 TEST_MAIN_END()
