@@ -100,7 +100,10 @@ kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *column
  * close. Any other column, and a chunk with a non-dictionary data page
  * (a writer's fallback), comes out as usual; kt_pq_dictionary is then
  * NULL. Callers that can work on codes skip copying every string;
- * kt_pq_materialize gives the bytes when needed.
+ * kt_pq_materialize gives the bytes when needed. Worth it for callers
+ * that compare, group or count low-cardinality strings per row group;
+ * not for ones that hand every value on as a string or keep columns
+ * past the next read (docs/PARQUET.md, "Dictionary codes").
  */
 void kt_pq_set_dictionary_codes(kt_pq_reader *r, bool on);
 /* On by default: the parts of row-group arrays and page buffers about to
