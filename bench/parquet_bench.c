@@ -1,16 +1,17 @@
 /*
  * bench/parquet_bench.c — kinetl's side of the Parquet benchmark.
  *
- *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]
+ *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--no-huge-pages]
  *       Decodes every row group and column of FILE and touches every value
  *       (sums doubles and integers, sums string lengths), N times. Checks
  *       that peak RSS stays within F x (largest decoded row group) + a
  *       fixed allowance: the reader's "bounded by one row group" contract.
  *       --dictionary-codes reads dictionary-encoded string chunks as codes
  *       (kt_pq_set_dictionary_codes) and sums each row's string length
- *       through its code, so every value is still touched. --huge-pages
- *       turns on the reader's transparent huge pages (kt_pq_set_huge_pages).
- *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]
+ *       through its code, so every value is still touched. --no-huge-pages
+ *       turns off the reader's transparent huge pages (kt_pq_set_huge_pages;
+ *       on by default; --huge-pages is accepted and changes nothing).
+ *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync] [--no-huge-pages]
  *       Reads IN fully into columns (not timed), then times writing them
  *       to OUT with kinetl's writer, N times; OUT is left from the last run.
  *
@@ -480,11 +481,12 @@ static kt_status load_groups(kt_pq_reader *r, table *t, kt_error *err)
     return KT_OK;
 }
 
-static kt_status table_load(const char *path, table *t, kt_error *err)
+static kt_status table_load(const char *path, bool huge_pages, table *t, kt_error *err)
 {
     memset(t, 0, sizeof *t);
     kt_pq_reader *r = NULL;
     KT_TRY(kt_pq_open(path, &r, err));
+    kt_pq_set_huge_pages(r, huge_pages);
     kt_status s = KT_OK;
     t->ncols = kt_pq_num_columns(r);
     t->ngroups = kt_pq_num_row_groups(r);
@@ -530,7 +532,7 @@ static int cmd_write(const options *o)
     kt_error err = { 0 };
     table t;
     double t0 = now_seconds();
-    if (table_load(o->in, &t, &err) != KT_OK) {
+    if (table_load(o->in, o->huge_pages, &t, &err) != KT_OK) {
         fprintf(stderr, "parquet_bench: load %s: %s\n", o->in, err.msg);
         table_free(&t);
         return 1;
@@ -569,8 +571,8 @@ static int cmd_write(const options *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]\n"
-                    "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync]\n");
+    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--no-huge-pages]\n"
+                    "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync] [--no-huge-pages]\n");
     return 2;
 }
 
@@ -585,7 +587,7 @@ static bool parse_codec(const char *s, kt_pq_codec *out)
 
 static bool parse_options(int argc, char **argv, options *o)
 {
-    *o = (options){ .repeat = 3, .rss_factor = 2.0, .codec = KT_PQ_CODEC_ZSTD };
+    *o = (options){ .repeat = 3, .rss_factor = 2.0, .codec = KT_PQ_CODEC_ZSTD, .huge_pages = true };
     if (argc < 3) return false;
     o->cmd = argv[1];
     o->in = argv[2];
@@ -606,6 +608,7 @@ static bool parse_options(int argc, char **argv, options *o)
         } else if (!strcmp(argv[i], "--fsync")) o->fsync = true;
         else if (!strcmp(argv[i], "--dictionary-codes")) o->dict_codes = true;
         else if (!strcmp(argv[i], "--huge-pages")) o->huge_pages = true;
+        else if (!strcmp(argv[i], "--no-huge-pages")) o->huge_pages = false;
         else return false;
     }
     return o->repeat >= 1 && o->repeat <= MAX_REPEAT && o->rss_factor > 0;

@@ -4,12 +4,12 @@
 // Workloads, each on the SPEC §1 source file and on a 30-DOUBLE wide file:
 //   read   decode every row group and column, touching every value:
 //          kinetl: build/bench/parquet_bench read --dictionary-codes
-//            --huge-pages (sums doubles/ints and string lengths; with the
-//            reader's two opt-in options: dictionary-encoded string chunks
+//            (sums doubles/ints and string lengths; with the reader's
+//            opt-in dictionary codes: dictionary-encoded string chunks
 //            arrive as codes + dictionary, and each row's length is summed
 //            through its code, as DuckDB keeps dictionary vectors; output
-//            arrays on transparent huge pages); the same read with the
-//            reader's defaults (strings as bytes, no huge pages) runs
+//            arrays on transparent huge pages, the reader's default); the
+//            same read with the reader's defaults (strings as bytes) runs
 //            alternately too and is recorded as kinetl_default_reader
 //          DuckDB: SELECT count(c), sum(c) / sum(strlen(c)) for every column
 //   write  columns already in memory -> Parquet file (zstd, then snappy):
@@ -60,7 +60,7 @@ const config = {
   // CPU seconds by default: both sides are single-threaded, and CPU time is
   // what "single-thread speed" means while other jobs share the machine.
   clock: process.env.BENCH_CLOCK || 'cpu',
-  readOptions: process.env.BENCH_PARQUET_DEFAULT_READ === '1' ? [] : ['--dictionary-codes', '--huge-pages'],
+  readOptions: process.env.BENCH_PARQUET_DEFAULT_READ === '1' ? [] : ['--dictionary-codes'],
 };
 if (!['cpu', 'wall'].includes(config.clock)) throw new Error(`BENCH_CLOCK=${config.clock}: expected cpu or wall`);
 
@@ -307,7 +307,7 @@ function printTable(workloads) {
   console.log('MB/s = decoded bytes (8 per DOUBLE/INT64, string payload bytes) / best time.');
   for (const w of workloads.filter((x) => x.op === 'read' && x.kinetl_default_reader))
     console.log(`  ${w.workload}: headline with the reader's opt-in ${w.kinetl.read_options.join(' ')}; ` +
-                `default reader (strings as bytes, no huge pages): kinetl ${fmtS(w.kinetl_default_reader.best_s)}, ` +
+                `default reader (strings as bytes): kinetl ${fmtS(w.kinetl_default_reader.best_s)}, ` +
                 `ratio ${w.kinetl_default_reader.ratio.toFixed(2)}x`);
   for (const w of workloads.filter((x) => x.op === 'write'))
     console.log(`  ${w.workload}: output kinetl ${(w.kinetl.output_bytes / MB).toFixed(1)} MB, ` +

@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -538,6 +539,66 @@ TEST(int96_and_decimal_conversion)
     CHECK(w[0] == 4294967295LL);
 }
 
+/* One bit-packed run of n (a multiple of 8) indices of `width` bits,
+ * LSB first (Encodings.md), preceded by the page's bit-width byte's
+ * absence: the decoders take the hybrid stream itself. */
+static size_t pack_run(const uint32_t *v, size_t n, int width, uint8_t *out)
+{
+    out[0] = (uint8_t)((n / 8) << 1 | 1);
+    size_t bytes = n * (size_t)width / 8;
+    memset(out + 1, 0, bytes);
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < width; b++)
+            if (v[i] >> b & 1) {
+                size_t bit = i * (size_t)width + (size_t)b;
+                out[1 + bit / 8] |= (uint8_t)(1u << (bit % 8));
+            }
+    return 1 + bytes;
+}
+
+/* Codes and gathers check every index against the dictionary, at any
+ * position (also past the unrolled part), unless the bit width cannot
+ * express an index that large. */
+TEST(dictionary_indices_are_range_checked)
+{
+    uint32_t v[16] = { 0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4 };
+    uint8_t run[64];
+    int32_t codes[16];
+    kt_column dict, out;
+    kt_column_init(&dict, KT_INT64);
+    for (int k = 0; k < 6; k++) CHECK(kt_column_push_i64(&dict, 100 + k) == KT_OK);
+    kt_error err;
+    size_t len = pack_run(v, 16, 3, run);
+    CHECK(kt_pq_dict_codes(run, len, 3, 6, codes, 16, &err) == KT_OK);
+    for (int i = 0; i < 16; i++) CHECK_EQ_INT(codes[i], v[i]);
+    kt_column_init(&out, KT_INT64);
+    CHECK(kt_pq_dict_decode(run, len, 3, &dict, 0, &out, 16, 1000, &err) == KT_OK);
+    CHECK_EQ_INT((long long)out.len, 16);
+    for (int i = 0; i < 16; i++) CHECK_EQ_INT(KT_COL_I64(&out)[i], 100 + (long long)v[i]);
+    for (size_t bad = 0; bad < 16; bad++) {
+        uint32_t w[16];
+        memcpy(w, v, sizeof w);
+        w[bad] = 6 + (uint32_t)(bad % 2);   /* 6 or 7: fit in 3 bits, not in the dictionary */
+        len = pack_run(w, 16, 3, run);
+        CHECK(kt_pq_dict_codes(run, len, 3, 6, codes, 16, &err) == KT_ERR_FORMAT);
+        char want[96];
+        snprintf(want, sizeof want, "dictionary index %u is out of range (dictionary has 6 values)", w[bad]);
+        CHECK_MSG(strstr(err.msg, want) != NULL, "%s", err.msg);
+        kt_column_clear(&out);
+        CHECK(kt_pq_dict_decode(run, len, 3, &dict, 0, &out, 16, 1000, &err) == KT_ERR_FORMAT);
+        CHECK_MSG(strstr(err.msg, want) != NULL, "%s", err.msg);
+    }
+    /* width 1 and two values: every index fits; one value: index 1 does not */
+    uint32_t bits[8] = { 1, 0, 0, 1, 1, 1, 0, 1 };
+    len = pack_run(bits, 8, 1, run);
+    CHECK(kt_pq_dict_codes(run, len, 1, 2, codes, 8, &err) == KT_OK);
+    for (int i = 0; i < 8; i++) CHECK_EQ_INT(codes[i], bits[i]);
+    CHECK(kt_pq_dict_codes(run, len, 1, 1, codes, 8, &err) == KT_ERR_FORMAT);
+    CHECK_MSG(strstr(err.msg, "dictionary index 1 is out of range (dictionary has 1 values)") != NULL, "%s", err.msg);
+    kt_column_free(&dict);
+    kt_column_free(&out);
+}
+
 TEST_MAIN_BEGIN("parquet_read_decoders")
     RUN(ctx, thrift_varints_and_zigzag);
     RUN(ctx, thrift_field_ids_delta_and_long_form);
@@ -553,4 +614,5 @@ TEST_MAIN_BEGIN("parquet_read_decoders")
     RUN(ctx, delta_byte_arrays_spec_examples);
     RUN(ctx, byte_stream_split_reassembles);
     RUN(ctx, int96_and_decimal_conversion);
+    RUN(ctx, dictionary_indices_are_range_checked);
 TEST_MAIN_END()

@@ -304,7 +304,7 @@ static bool is_null(int col, size_t row)
 
 #define E2E_ROWS 300000
 
-static kt_status write_e2e(const char *path, kt_pq_codec codec, size_t page_bytes, kt_error *err)
+static kt_status write_e2e(const char *path, kt_pq_codec codec, size_t page_bytes, size_t rg_rows, kt_error *err)
 {
     kt_pq_field fields[3] = {
         { "req", KT_PQ_W_DOUBLE, false }, { "opt", KT_PQ_W_DOUBLE, true }, { "nulls", KT_PQ_W_DOUBLE, true },
@@ -313,7 +313,7 @@ static kt_status write_e2e(const char *path, kt_pq_codec codec, size_t page_byte
     kt_pq_write_options_default(&o);
     o.codec = codec;
     o.page_bytes = page_bytes;
-    o.row_group_rows = 200000;
+    o.row_group_rows = rg_rows;
     o.no_fsync = true;
     kt_column cols[3];
     for (int c = 0; c < 3; c++) {
@@ -376,7 +376,7 @@ TEST(written_files_read_back_through_every_path)
     for (size_t k = 0; k < 3; k++)
         for (size_t p = 0; p < 3; p++) {
             kt_error err;
-            CHECK_OK(write_e2e(path, codecs[k], pages[p], &err), &err);
+            CHECK_OK(write_e2e(path, codecs[k], pages[p], 200000, &err), &err);
             size_t windows[] = { 0, 100, 70000 };
             for (size_t w = 0; w < 3; w++) {
                 kt_pq_reader *r;
@@ -401,6 +401,44 @@ TEST(written_files_read_back_through_every_path)
             free(mem);
             CHECK_MSG(!fail, "memory, codec %d page %zu: %s", (int)codecs[k], pages[p], fail);
         }
+    unlink(path);
+}
+
+/* Huge pages are on by default: an empty column's array of 2 MiB or more
+ * starts on a 2 MiB boundary (so it can hold whole huge pages), and a
+ * column that already has room keeps its own memory. */
+TEST(huge_pages_align_large_arrays_by_default)
+{
+    char path[64], why[256];
+    snprintf(path, sizeof path, "/tmp/kt_direct_huge_%d.parquet", (int)getpid());
+    kt_error err;
+    const char *fail;
+    CHECK_OK(write_e2e(path, KT_PQ_CODEC_SNAPPY, (size_t)1 << 20, E2E_ROWS, &err), &err);
+    kt_pq_reader *r;
+    CHECK_OK(kt_pq_open(path, &r, &err), &err);
+    CHECK_EQ_INT(kt_pq_num_row_groups(r), 1);
+    int idx[2] = { 0, 1 };
+    kt_column out[2];
+    for (int c = 0; c < 2; c++) kt_column_init(&out[c], KT_DOUBLE);
+    CHECK_OK(kt_pq_read_row_group(r, 0, idx, 2, out, &err), &err);
+    for (int c = 0; c < 2; c++) {
+        CHECK_EQ_INT((long long)out[c].len, E2E_ROWS);
+        CHECK_MSG((uintptr_t)out[c].values % ((uintptr_t)2 << 20) == 0, "column %d not 2 MiB-aligned", c);
+    }
+    void *kept = out[0].values;
+    CHECK_OK(kt_pq_read_row_group(r, 0, idx, 2, out, &err), &err);
+    CHECK(out[0].values == kept);   /* refilled in place */
+    for (int c = 0; c < 2; c++) kt_column_free(&out[c]);
+    kt_pq_close(r);
+    CHECK_OK(kt_pq_open(path, &r, &err), &err);
+    fail = check_e2e(r, 0, why, sizeof why);
+    kt_pq_close(r);
+    CHECK_MSG(!fail, "huge pages on: %s", fail);
+    CHECK_OK(kt_pq_open(path, &r, &err), &err);
+    kt_pq_set_huge_pages(r, false);
+    fail = check_e2e(r, 0, why, sizeof why);
+    kt_pq_close(r);
+    CHECK_MSG(!fail, "huge pages off: %s", fail);
     unlink(path);
 }
 
@@ -433,5 +471,6 @@ RUN(ctx, corrupt_streams_are_declined);
 RUN(ctx, stored_pages_split_and_check_sizes);
 RUN(ctx, a_file_that_shrank_is_an_io_error);
 RUN(ctx, written_files_read_back_through_every_path);
+RUN(ctx, huge_pages_align_large_arrays_by_default);
 RUN(ctx, fuzz_regressions_replay);
 TEST_MAIN_END()

@@ -95,13 +95,29 @@ static kt_status bytes_batch(const kt_column *dict, size_t max_len, const uint32
     return KT_OK;
 }
 
-/* The largest of n indices (n >= 1): one vectorisable pass, so the
- * gathers below need no per-index branch. */
-static uint32_t max_index(const uint32_t *idx, size_t n)
+/* Whether any of n indices is >= count: one pass of 4-wide compares
+ * (GCC vector extension, SSE2), so the gathers below need no per-index
+ * branch; the rare failing batch is then searched for its first index. */
+typedef uint32_t kt_u32x4 __attribute__((vector_size(16)));
+static bool any_out_of_range(const uint32_t *idx, size_t n, uint32_t count)
 {
-    uint32_t m = idx[0];
-    for (size_t i = 1; i < n; i++) m = idx[i] > m ? idx[i] : m;
-    return m;
+    const kt_u32x4 limit = { count, count, count, count };
+    kt_u32x4 bad = { 0, 0, 0, 0 };
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        kt_u32x4 x;
+        memcpy(&x, idx + i, sizeof x);
+        bad |= (kt_u32x4)(x >= limit);
+    }
+    uint32_t tail = 0;
+    for (; i < n; i++) tail |= idx[i] >= count;
+    return (bad[0] | bad[1] | bad[2] | bad[3] | tail) != 0;
+}
+
+/* Every index of `width` bits is below count: nothing to check. */
+static bool width_fits(int width, size_t count)
+{
+    return width < 32 && ((size_t)1 << width) <= count;
 }
 
 static kt_status first_out_of_range(const uint32_t *idx, size_t n, uint32_t count, kt_error *err)
@@ -111,17 +127,21 @@ static kt_status first_out_of_range(const uint32_t *idx, size_t n, uint32_t coun
     return kt_fail(err, KT_ERR_INTERNAL, "dictionary index check disagrees");
 }
 
+/* m is a copy of got: got's address escapes to the run decoder, so a
+ * loop bounded by got itself reloads it after every 8-byte store. */
 #define FIXED_BATCH(T)                                                                 \
     do {                                                                               \
         const T *d = (const T *)dict->values;                                          \
         T *o = (T *)out->values + out->len;                                            \
+        const size_t m = got;                                                          \
         if (repeated) {                                                                \
             if (idx[0] >= count) return out_of_range(err, idx[0], count);              \
             T v = d[idx[0]];                                                           \
-            for (size_t i = 0; i < got; i++) o[i] = v;                                 \
+            for (size_t i = 0; i < m; i++) o[i] = v;                                   \
         } else {                                                                       \
-            if (max_index(idx, got) >= count) return first_out_of_range(idx, got, count, err); \
-            for (size_t i = 0; i < got; i++) o[i] = d[idx[i]];                         \
+            if (!fits && any_out_of_range(idx, m, count))                              \
+                return first_out_of_range(idx, m, count, err);                         \
+            for (size_t i = 0; i < m; i++) o[i] = d[idx[i]];                           \
         }                                                                              \
     } while (0)
 
@@ -134,6 +154,7 @@ kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_
     const size_t width_bytes = kt_type_width(dict->type);
     if (dict->type != KT_BYTES) KT_TRY(ensure(out, n, 0, max_bytes, err));
     const uint32_t count = (uint32_t)dict->len;
+    const bool fits = width_fits(width, count);
     kt_pq_rle r;
     kt_pq_rle_init(&r, src, len, width);
     uint32_t idx[BATCH];
@@ -165,6 +186,7 @@ kt_status kt_pq_dict_codes(const uint8_t *src, size_t len, int width, size_t cou
     if (width < 0 || width > 32)
         return kt_fail(err, KT_ERR_FORMAT, "dictionary index bit width %d exceeds 32", width);
     uint32_t *out = (uint32_t *)dst;
+    const bool fits = count > UINT32_MAX || width_fits(width, count);
     kt_pq_rle r;
     kt_pq_rle_init(&r, src, len, width);
     size_t done = 0;
@@ -173,15 +195,12 @@ kt_status kt_pq_dict_codes(const uint8_t *src, size_t len, int width, size_t cou
         bool repeated;
         size_t max = n - done < CODES_BATCH ? n - done : CODES_BATCH;
         KT_TRY(kt_pq_rle_batch(&r, out + done, max, &got, &repeated, done, n, err));
-        uint32_t top = out[done];
         if (repeated) {
-            for (size_t i = 1; i < got; i++) out[done + i] = top;
-        } else {
-            for (size_t i = 1; i < got; i++) top = out[done + i] > top ? out[done + i] : top;
-        }
-        if (top >= count) {
-            for (size_t i = 0; i < got; i++)
-                if (out[done + i] >= count) return out_of_range(err, out[done + i], count);
+            uint32_t v = out[done];
+            if (v >= count) return out_of_range(err, v, count);
+            for (size_t i = 1; i < got; i++) out[done + i] = v;
+        } else if (!fits && any_out_of_range(out + done, got, (uint32_t)count)) {
+            return first_out_of_range(out + done, got, (uint32_t)count, err);
         }
         done += got;
     }

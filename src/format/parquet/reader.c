@@ -30,13 +30,16 @@ void kt_pq_reset_column(kt_column *c, kt_type t)
 
 /* A row group's arrays and a page are often tens of MB written once: on
  * 4 KiB pages, faulting and zeroing them took a third of reading a wide
- * file. With kt_pq_set_huge_pages their aligned interior is advised onto
- * transparent huge pages (Linux, "madvise" mode). Advice only: failure,
- * or an OS without it, changes nothing but speed. Call before the memory
- * is first written: a 2 MiB range already partly touched stays on small
- * pages. Not the default: a process that read a file's row groups into
- * separate columns this way and then wrote them out with the writer
- * measured twice as slow in the write (docs/PARQUET.md). */
+ * file. So (by default; kt_pq_set_huge_pages turns it off) the parts of
+ * them about to be written are advised onto transparent huge pages (Linux,
+ * "madvise" mode), and an empty column's arrays of 2 MiB or more are first
+ * replaced by 2 MiB-aligned blocks. Only memory that will be written is
+ * advised: advising an array's spare capacity (as this reader once did)
+ * made the kernel fault and zero 2 MiB pages that were barely used, which
+ * is what slowed a later write in the same process (docs/PARQUET.md).
+ * Advice only: failure, or an OS without it, changes nothing but speed.
+ * Call before the memory is first written: a 2 MiB range already partly
+ * touched stays on small pages. */
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 void kt_pq_set_huge_pages(kt_pq_reader *r, bool on)
 {
@@ -46,7 +49,7 @@ void kt_pq_set_huge_pages(kt_pq_reader *r, bool on)
 void kt_pq_advise_huge(const kt_pq_reader *r, void *p, size_t bytes)
 {
 #ifdef MADV_HUGEPAGE
-    if (!r->huge_pages || !p || bytes < 2 * HUGE_PAGE) return;
+    if (!r->huge_pages || !p || bytes < HUGE_PAGE) return;
     uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     uintptr_t e = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
     if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
@@ -57,18 +60,64 @@ void kt_pq_advise_huge(const kt_pq_reader *r, void *p, size_t bytes)
 #endif
 }
 
-void kt_pq_chunk_advise(kt_pq_chunk *c)
+/* Replaces *arr (holding nothing worth keeping) with a block of `bytes`
+ * aligned to 2 MiB. glibc puts large blocks just past a 4 KiB boundary,
+ * so an array of a few MiB would otherwise hold few or no whole huge
+ * pages (a 2 MiB column chunk of doubles none at all). */
+static bool replace_aligned(void **arr, size_t bytes)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) return false;
+    free(*arr);
+    *arr = p;
+    return true;
+}
+
+void kt_pq_chunk_presize_huge(kt_pq_chunk *c, size_t rows, size_t payload)
 {
     kt_column *o = c->out;
-    if (o->cap == c->advised_cap && o->bytes_cap == c->advised_bytes_cap) return;
+    if (!c->r->huge_pages || o->len || o->valid) return;
     if (o->type == KT_BYTES) {
-        kt_pq_advise_huge(c->r, o->offsets, (o->cap + 1) * sizeof *o->offsets);
-        kt_pq_advise_huge(c->r, o->bytes, o->bytes_cap);
-    } else {
-        kt_pq_advise_huge(c->r, o->values, o->cap * kt_type_width(o->type));
+        if (rows > o->cap && rows < SIZE_MAX / sizeof *o->offsets &&
+            (rows + 1) * sizeof *o->offsets >= HUGE_PAGE &&
+            replace_aligned((void **)&o->offsets, (rows + 1) * sizeof *o->offsets)) {
+            o->offsets[0] = 0;
+            o->cap = rows;
+        }
+        if (o->offsets && payload > o->bytes_cap && payload >= HUGE_PAGE &&
+            replace_aligned((void **)&o->bytes, payload))
+            o->bytes_cap = payload;
+        return;
     }
-    c->advised_cap = o->cap;
-    c->advised_bytes_cap = o->bytes_cap;
+    size_t w = kt_type_width(o->type);
+    if (rows > o->cap && w && rows < SIZE_MAX / w && rows * w >= HUGE_PAGE &&
+        replace_aligned(&o->values, rows * w))
+        o->cap = rows;
+}
+
+/* Advises [p, p + len) unless a range from p at least as long already was. */
+static void advise_once(const kt_pq_reader *r, void *p, size_t len, const void **last, size_t *last_len)
+{
+    if (!p || (*last == p && *last_len >= len)) return;
+    kt_pq_advise_huge(r, p, len);
+    *last = p;
+    *last_len = len;
+}
+
+void kt_pq_chunk_advise(kt_pq_chunk *c, size_t bytes_end)
+{
+    kt_column *o = c->out;
+    if (!c->r->huge_pages || c->num_rows <= 0) return;
+    size_t rows = (size_t)c->num_rows;
+    if (o->type == KT_BYTES) {
+        size_t n = (rows < o->cap ? rows : o->cap) + 1;
+        advise_once(c->r, o->offsets, n * sizeof *o->offsets, &c->advised_values, &c->advised_values_len);
+        if (bytes_end > o->bytes_cap) bytes_end = o->bytes_cap;
+        if (bytes_end) advise_once(c->r, o->bytes, bytes_end, &c->advised_bytes, &c->advised_bytes_len);
+    } else {
+        size_t n = rows < o->cap ? rows : o->cap;
+        advise_once(c->r, o->values, n * kt_type_width(o->type), &c->advised_values, &c->advised_values_len);
+    }
 }
 
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,
@@ -125,6 +174,7 @@ static kt_pq_reader *reader_new(const char *name)
     }
     r->fd = -1;
     r->memory_limit = KT_PQ_DEFAULT_MEMORY_LIMIT;
+    r->huge_pages = true;
     r->window = KT_PQ_WINDOW;
     kt_arena_init(&r->meta_arena, 0);
     kt_arena_init(&r->page_arena, 0);

@@ -21,6 +21,7 @@
  *    exactly num_rows values each). Memory is bounded by one row group of
  *    the projected columns plus one page.
  *  - Opt-in: string columns as dictionary codes (kt_pq_set_dictionary_codes).
+ *  - Default on: output arrays on transparent huge pages (kt_pq_set_huge_pages).
  *  - A reader is used by one thread at a time; distinct readers are
  *    independent.
  */
@@ -99,14 +100,17 @@ kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *column
  * close. Any other column, and a chunk with a non-dictionary data page
  * (a writer's fallback), comes out as usual; kt_pq_dictionary is then
  * NULL. Callers that can work on codes skip copying every string;
- * kt_pq_materialize gives the bytes when needed.
+ * kt_pq_materialize gives the bytes when needed. Worth it for callers
+ * that compare, group or count low-cardinality strings per row group;
+ * not for ones that hand every value on as a string or keep columns
+ * past the next read (docs/PARQUET.md, "Dictionary codes").
  */
 void kt_pq_set_dictionary_codes(kt_pq_reader *r, bool on);
-/* Opt-in (off by default): advise row-group arrays and page buffers onto
- * transparent huge pages (Linux madvise). Faster when one set of columns
- * is refilled row group after row group (fewer page faults); measured
- * slower for a process that then writes many such columns to a file, so
- * not the default. */
+/* On by default: the parts of row-group arrays and page buffers about to
+ * be written are advised onto transparent huge pages (Linux madvise; an
+ * empty column's arrays of 2 MiB or more are allocated 2 MiB-aligned).
+ * Fewer page faults and TLB misses; memory never written is never
+ * advised, so resident memory does not grow. false turns it off. */
 void kt_pq_set_huge_pages(kt_pq_reader *r, bool on);
 /* The dictionary of out[i] of the last kt_pq_read_row_group, or NULL. */
 const kt_column *kt_pq_dictionary(const kt_pq_reader *r, int i);

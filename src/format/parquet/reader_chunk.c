@@ -80,8 +80,9 @@ static uint8_t *bytes_target(kt_pq_chunk *c, kt_pq_encoding enc, size_t usize, s
         return NULL;
     size_t used = o->offsets ? (size_t)o->offsets[o->len] : 0;
     if (used > c->r->memory_limit || usize > c->r->memory_limit - used) return NULL;
+    if (!o->len) kt_pq_chunk_presize_huge(c, (size_t)c->num_rows, usize + KT_PQ_COPY_SLACK);
     if (kt_column_reserve(o, n ? n : 1, usize + KT_PQ_COPY_SLACK) != KT_OK) return NULL;
-    kt_pq_chunk_advise(c);
+    kt_pq_chunk_advise(c, used + usize);
     return (uint8_t *)o->bytes + o->offsets[o->len];
 }
 
@@ -495,8 +496,9 @@ static kt_status reserve_rows(kt_pq_chunk *c)
      * row, so even the last page can be decompressed in place. */
     size_t rows = (size_t)c->num_rows;
     if (width >= 4 && c->out->type != KT_BYTES) rows += rows / 32 + MAX_LEVEL_GAP;
+    kt_pq_chunk_presize_huge(c, rows, 0);
     KT_TRY(kt_pq_chunk_reserve(c, c->out, rows));
-    kt_pq_chunk_advise(c);
+    kt_pq_chunk_advise(c, 0);
     return KT_OK;
 }
 
@@ -521,7 +523,7 @@ kt_status kt_pq_read_chunk(kt_pq_reader *r, int row_group, int column, kt_column
             return kt_fail(err, KT_ERR_FORMAT, "column chunk ends at offset %llu after %lld of %lld values",
                            (unsigned long long)(c.start + c.len), (long long)c.rows_done, (long long)c.num_rows);
         KT_TRY(one_page(&c, &pos));
-        kt_pq_chunk_advise(&c);
+        kt_pq_chunk_advise(&c, 0);
     }
     r->chunk_had_dict = c.have_dict;
     kt_pq_note_chunk_pages(r, column, c.non_dict_pages);

@@ -163,6 +163,7 @@ kt_status kt_pq_chunk_leave_codes(kt_pq_chunk *c)
     }
     kt_column_free(c->out);
     *c->out = bytes;
-    c->advised_cap = c->advised_bytes_cap = 0;
+    c->advised_values = c->advised_bytes = NULL;
+    c->advised_values_len = c->advised_bytes_len = 0;
     return KT_OK;
 }

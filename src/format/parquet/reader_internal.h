@@ -84,7 +84,9 @@ typedef struct kt_pq_chunk {
     int64_t num_rows, rows_done;
     bool have_dict;
     size_t level_bytes;          /* size of the previous v1 page's level section */
-    size_t advised_cap, advised_bytes_cap;  /* out's capacities last advised */
+    /* out's ranges last advised onto huge pages (kt_pq_chunk_advise) */
+    const void *advised_values, *advised_bytes;
+    size_t advised_values_len, advised_bytes_len;
     bool no_level_split;         /* a predicted v1 level section was wrong */
     bool non_dict_pages;         /* a data page was not dictionary-encoded */
     bool bytes_in_place;         /* this page's body lies in out's payload tail */
@@ -118,8 +120,15 @@ kt_status kt_pq_direct_snappy(kt_pq_chunk *c, size_t off, size_t csize, size_t u
 /* Advises memory about to be written onto transparent huge pages, when
  * the reader has huge pages on. */
 void kt_pq_advise_huge(const kt_pq_reader *r, void *p, size_t bytes);
-/* Advises c->out's arrays when they have grown since the last call. */
-void kt_pq_chunk_advise(kt_pq_chunk *c);
+/* Advises the parts of c->out's arrays that this chunk will write: its
+ * rows' values (offsets for bytes) and, for bytes, payload up to
+ * bytes_end (0: not the payload). Only memory about to be written is
+ * advised, so huge pages never cover capacity that stays untouched. */
+void kt_pq_chunk_advise(kt_pq_chunk *c, size_t bytes_end);
+/* With huge pages on and c->out empty: gives it room for `rows` values
+ * (and, for bytes, `payload` payload bytes) in 2 MiB-aligned blocks when
+ * it has less. Capacity only; the caller still reserves what it needs. */
+void kt_pq_chunk_presize_huge(kt_pq_chunk *c, size_t rows, size_t payload);
 
 /* Reads len bytes at off: a pointer into memory, or into buf after pread. */
 kt_status kt_pq_bytes_at(kt_pq_reader *r, uint64_t off, size_t len, kt_buf *buf,

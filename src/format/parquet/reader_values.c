@@ -211,7 +211,8 @@ static void presize_bytes(kt_pq_chunk *c, kt_pq_encoding enc, size_t len, size_t
         return;
     }
     if (est > bytes_budget(c, t)) return;
-    if (kt_column_reserve(t, n, est + KT_PQ_COPY_SLACK) == KT_OK) kt_pq_chunk_advise(c);
+    size_t used = t->offsets ? (size_t)t->offsets[t->len] : 0;
+    if (kt_column_reserve(t, n, est + KT_PQ_COPY_SLACK) == KT_OK) kt_pq_chunk_advise(c, used + est);
 }
 
 /* Appends n dense values of a data page to the output column. */
