@@ -220,7 +220,9 @@ kt_shortest_decimal kt_double_shortest_decimal(double v)
 /* The text is assembled from the 17 digits of digits * 10^(17 - n) held in
  * registers and written with a few word stores at their final places, so
  * nothing is copied through a small buffer (byte stores followed by a wide
- * load stall the store-to-load forwarding of current CPUs). */
+ * load stall the store-to-load forwarding of current CPUs). On x86-64 the
+ * 16 digits after the first come from SSE2 lanes (ascii16), elsewhere from
+ * two scalar ascii8 words: same bytes. */
 
 static const uint64_t POW10[20] = {
     1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,

@@ -313,6 +313,17 @@ TEST(digit_helpers)
         snprintf(want, sizeof want, "%08u", x);
         CHECK_EQ_STR(d, want);
     }
+#if defined(__SSE2__) && defined(__x86_64__)
+    char d16[17] = { 0 }, want16[17];
+    for (uint32_t v = 0; v <= 100000000; v += 7919) {   /* the SSE2 path: 16 digits of two halves */
+        uint32_t a = v < 100000000 ? v : 99999999, b = 99999999 - a;
+        uint64_t lo, hi;
+        ascii16(a, b, &lo, &hi);
+        for (int i = 0; i < 8; i++) d16[i] = (char)(lo >> (8 * i)), d16[8 + i] = (char)(hi >> (8 * i));
+        snprintf(want16, sizeof want16, "%08u%08u", a, b);
+        CHECK_EQ_STR(d16, want16);
+    }
+#endif
 }
 
 /* Opt-in: `test_double_format --campaign N [SEED]` compares N random bit
