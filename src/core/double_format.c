@@ -79,14 +79,6 @@ static inline bool multiple_of_pow5(uint64_t x, int q)
 
 static inline bool multiple_of_pow2(uint64_t x, int q) { return q < 64 && (x & ((1ULL << q) - 1)) == 0; }
 
-/* floor(m * mul / 2^j) for m < 2^56, mul < 2^126, 64 < j < 128. */
-static inline uint64_t mul_shift(uint64_t m, const uint64_t mul[2], int j)
-{
-    u128 low = (u128)m * mul[0];
-    u128 high = (u128)m * mul[1];
-    return (uint64_t)(((low >> 64) + high) >> (j - 64));
-}
-
 /* floor(x * mul / 2^j) for x = 4 * m2 + 2 (vp), 4 * m2 (vr) and
  * 4 * m2 - 1 - mm_shift (vm), m2 < 2^53, mul < 2^126, 64 < j < 128, from
  * one 179-bit product m2 * mul (two multiplications instead of six): the
