@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "../../src/core/double_format.c"
@@ -312,6 +313,17 @@ TEST(digit_helpers)
         snprintf(want, sizeof want, "%08u", x);
         CHECK_EQ_STR(d, want);
     }
+#if defined(__SSE2__) && defined(__x86_64__)
+    char d16[17] = { 0 }, want16[17];
+    for (uint32_t v = 0; v <= 100000000; v += 7919) {   /* the SSE2 path: 16 digits of two halves */
+        uint32_t a = v < 100000000 ? v : 99999999, b = 99999999 - a;
+        uint64_t lo, hi;
+        ascii16(a, b, &lo, &hi);
+        for (int i = 0; i < 8; i++) d16[i] = (char)(lo >> (8 * i)), d16[8 + i] = (char)(hi >> (8 * i));
+        snprintf(want16, sizeof want16, "%08u%08u", a, b);
+        CHECK_EQ_STR(d16, want16);
+    }
+#endif
 }
 
 /* Opt-in: `test_double_format --campaign N [SEED]` compares N random bit
@@ -333,10 +345,70 @@ static int campaign(long long n, uint64_t seed)
     return bad != 0;
 }
 
+/* Opt-in: `test_double_format --bench CSV [ROUNDS]` times kt_format_double
+ * (and the digits alone) over every number with a '.' or an 'e' in a CSV
+ * file, e.g. `kinetl cat features --run ID --format csv` output; checks
+ * each against the reference once first. Prints ns per double. */
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);   /* CPU time: the machine is shared */
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int bench_csv(const char *path, int rounds)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); return 1; }
+    size_t cap = 1 << 20, n = 0;
+    double *vals = malloc(cap * sizeof *vals);
+    char line[8192];
+    while (fgets(line, sizeof line, f)) {
+        for (char *tok = strtok(line, ",\n"); tok; tok = strtok(NULL, ",\n")) {
+            if (!strpbrk(tok, ".e") || strpbrk(tok, "TZ")) continue;
+            char *end;
+            double v = strtod(tok, &end);
+            if (end == tok) continue;
+            if (n == cap) vals = realloc(vals, (cap *= 2) * sizeof *vals);
+            vals[n++] = v;
+        }
+    }
+    fclose(f);
+    if (getenv("KT_BENCH_SORT")) qsort(vals, n, sizeof *vals, cmp_double);
+    long long bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        char why[256];
+        if (compare_one(vals[i], why, sizeof why) && bad++ < 5) printf("FAIL %s\n", why);
+    }
+    char buf[96];   /* the room cat's renderers give it: the direct path */
+    size_t sink = 0;
+    double best = 1e30, best_digits = 1e30;
+    for (int r = 0; r < rounds; r++) {
+        double t0 = seconds_now();
+        for (size_t i = 0; i < n; i++) sink += (size_t)kt_format_double(buf, sizeof buf, vals[i]) + (unsigned char)buf[0];
+        double t1 = seconds_now();
+        for (size_t i = 0; i < n; i++) sink += kt_double_shortest_decimal(vals[i]).digits;
+        double t2 = seconds_now();
+        if (t1 - t0 < best) best = t1 - t0;
+        if (t2 - t1 < best_digits) best_digits = t2 - t1;
+    }
+    printf("%s double_format/bench: %zu doubles, %.1f ns/double (digits alone %.1f ns), %lld mismatches [%zu]\n",
+           bad ? "FAIL" : "PASS", n, best * 1e9 / (double)n, best_digits * 1e9 / (double)n, bad, sink & 1);
+    free(vals);
+    return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && !strcmp(argv[1], "--campaign"))
         return campaign(atoll(argv[2]), argc >= 4 ? strtoull(argv[3], NULL, 10) : 42);
+    if (argc >= 3 && !strcmp(argv[1], "--bench")) return bench_csv(argv[2], argc >= 4 ? atoi(argv[3]) : 5);
     kt_test_ctx ctx = { .suite = "double_format" };
     RUN(&ctx, digit_helpers);
     RUN(&ctx, integer_logarithms_exact);
