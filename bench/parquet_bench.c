@@ -1,17 +1,17 @@
 /*
  * bench/parquet_bench.c — kinetl's side of the Parquet benchmark.
  *
- *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--no-huge-pages]
+ *   parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]
  *       Decodes every row group and column of FILE and touches every value
  *       (sums doubles and integers, sums string lengths), N times. Checks
  *       that peak RSS stays within F x (largest decoded row group) + a
  *       fixed allowance: the reader's "bounded by one row group" contract.
  *       --dictionary-codes reads dictionary-encoded string chunks as codes
  *       (kt_pq_set_dictionary_codes) and sums each row's string length
- *       through its code, so every value is still touched. --no-huge-pages
- *       turns off the reader's transparent huge pages (kt_pq_set_huge_pages;
- *       on by default; --huge-pages is accepted and changes nothing).
- *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync] [--no-huge-pages]
+ *       through its code, so every value is still touched. --huge-pages
+ *       turns on the reader's transparent huge pages (kt_pq_set_huge_pages;
+ *       off by default, as in the reader; --no-huge-pages turns it off).
+ *   parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync] [--huge-pages]
  *       Reads IN fully into columns (not timed), then times writing them
  *       to OUT with kinetl's writer, N times; OUT is left from the last run.
  *
@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/alloc_policy.h"
 #include "core/column.h"
 #include "core/error.h"
 #include "format/parquet/reader.h"
@@ -571,8 +572,8 @@ static int cmd_write(const options *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--no-huge-pages]\n"
-                    "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync] [--no-huge-pages]\n");
+    fprintf(stderr, "usage: parquet_bench read FILE [--repeat N] [--rss-factor F] [--dictionary-codes] [--huge-pages]\n"
+                    "       parquet_bench write IN OUT [--codec zstd|snappy|none] [--repeat N] [--fsync] [--huge-pages]\n");
     return 2;
 }
 
@@ -587,7 +588,7 @@ static bool parse_codec(const char *s, kt_pq_codec *out)
 
 static bool parse_options(int argc, char **argv, options *o)
 {
-    *o = (options){ .repeat = 3, .rss_factor = 2.0, .codec = KT_PQ_CODEC_ZSTD, .huge_pages = true };
+    *o = (options){ .repeat = 3, .rss_factor = 2.0, .codec = KT_PQ_CODEC_ZSTD, .huge_pages = false };
     if (argc < 3) return false;
     o->cmd = argv[1];
     o->in = argv[2];
@@ -616,6 +617,7 @@ static bool parse_options(int argc, char **argv, options *o)
 
 int main(int argc, char **argv)
 {
+    kt_alloc_policy_apply(); /* the allocator settings of the kinetl binary */
     options o;
     if (!parse_options(argc, argv, &o)) return usage();
     return !strcmp(o.cmd, "read") ? cmd_read(&o) : cmd_write(&o);

@@ -3,13 +3,13 @@
 //
 // Workloads, each on the SPEC §1 source file and on a 30-DOUBLE wide file:
 //   read   decode every row group and column, touching every value:
-//          kinetl: build/bench/parquet_bench read --dictionary-codes
+//          kinetl: build/bench/parquet_bench read --dictionary-codes --huge-pages
 //            (sums doubles/ints and string lengths; with the reader's
 //            opt-in dictionary codes: dictionary-encoded string chunks
 //            arrive as codes + dictionary, and each row's length is summed
-//            through its code, as DuckDB keeps dictionary vectors; output
-//            arrays on transparent huge pages, the reader's default); the
-//            same read with the reader's defaults (strings as bytes) runs
+//            through its code, as DuckDB keeps dictionary vectors; and the
+//            opt-in transparent huge pages for output arrays); the same
+//            read with the reader's defaults (strings as bytes, 4 KiB pages) runs
 //            alternately too and is recorded as kinetl_default_reader
 //          DuckDB: SELECT count(c), sum(c) / sum(strlen(c)) for every column
 //   write  columns already in memory -> Parquet file (zstd, then snappy):
@@ -60,7 +60,7 @@ const config = {
   // CPU seconds by default: both sides are single-threaded, and CPU time is
   // what "single-thread speed" means while other jobs share the machine.
   clock: process.env.BENCH_CLOCK || 'cpu',
-  readOptions: process.env.BENCH_PARQUET_DEFAULT_READ === '1' ? [] : ['--dictionary-codes'],
+  readOptions: process.env.BENCH_PARQUET_DEFAULT_READ === '1' ? [] : ['--dictionary-codes', '--huge-pages'],
 };
 if (!['cpu', 'wall'].includes(config.clock)) throw new Error(`BENCH_CLOCK=${config.clock}: expected cpu or wall`);
 

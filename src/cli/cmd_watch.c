@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "cli/alloc_policy.h"
+#include "core/alloc_policy.h"
 #include "cli/commands.h"
 #include "cli/pipeline_cli.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/alloc_policy.h"
+#include "core/alloc_policy.h"
 #include "cli/commands.h"
 
 static const kt_command commands[] = {

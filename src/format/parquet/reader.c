@@ -30,7 +30,7 @@ void kt_pq_reset_column(kt_column *c, kt_type t)
 
 /* A row group's arrays and a page are often tens of MB written once: on
  * 4 KiB pages, faulting and zeroing them took a third of reading a wide
- * file. So (by default; kt_pq_set_huge_pages turns it off) the parts of
+ * file. So (when kt_pq_set_huge_pages turns it on) the parts of
  * them about to be written are advised onto transparent huge pages (Linux,
  * "madvise" mode), and an empty column's arrays of 2 MiB or more are first
  * replaced by 2 MiB-aligned blocks. Only memory that will be written is
@@ -39,7 +39,12 @@ void kt_pq_reset_column(kt_column *c, kt_type t)
  * is what slowed a later write in the same process (docs/PARQUET.md).
  * Advice only: failure, or an OS without it, changes nothing but speed.
  * Call before the memory is first written: a 2 MiB range already partly
- * touched stays on small pages. */
+ * touched stays on small pages.
+ * Off by default: with the kernel's usual THP defrag setting ("madvise")
+ * every advised fault may compact memory synchronously, and on a machine
+ * whose memory is full of page cache that showed up as erratic system time
+ * in whatever ran next (a write in the same process took 0.6-1.3 s CPU
+ * instead of 0.6 s). A read-only caller that wants the speed opts in. */
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 void kt_pq_set_huge_pages(kt_pq_reader *r, bool on)
 {
@@ -174,7 +179,7 @@ static kt_pq_reader *reader_new(const char *name)
     }
     r->fd = -1;
     r->memory_limit = KT_PQ_DEFAULT_MEMORY_LIMIT;
-    r->huge_pages = true;
+    r->huge_pages = false;
     r->window = KT_PQ_WINDOW;
     kt_arena_init(&r->meta_arena, 0);
     kt_arena_init(&r->page_arena, 0);

@@ -21,7 +21,7 @@
  *    exactly num_rows values each). Memory is bounded by one row group of
  *    the projected columns plus one page.
  *  - Opt-in: string columns as dictionary codes (kt_pq_set_dictionary_codes).
- *  - Default on: output arrays on transparent huge pages (kt_pq_set_huge_pages).
+ *  - Opt-in: output arrays on transparent huge pages (kt_pq_set_huge_pages).
  *  - A reader is used by one thread at a time; distinct readers are
  *    independent.
  */
@@ -106,11 +106,12 @@ kt_status kt_pq_read_row_group(kt_pq_reader *r, int row_group, const int *column
  * past the next read (docs/PARQUET.md, "Dictionary codes").
  */
 void kt_pq_set_dictionary_codes(kt_pq_reader *r, bool on);
-/* On by default: the parts of row-group arrays and page buffers about to
+/* Off by default (it can stall on synchronous memory compaction, see
+ * reader.c); true advises the parts of row-group arrays and page buffers about to
  * be written are advised onto transparent huge pages (Linux madvise; an
  * empty column's arrays of 2 MiB or more are allocated 2 MiB-aligned).
  * Fewer page faults and TLB misses; memory never written is never
- * advised, so resident memory does not grow. false turns it off. */
+ * advised, so resident memory does not grow. */
 void kt_pq_set_huge_pages(kt_pq_reader *r, bool on);
 /* The dictionary of out[i] of the last kt_pq_read_row_group, or NULL. */
 const kt_column *kt_pq_dictionary(const kt_pq_reader *r, int i);

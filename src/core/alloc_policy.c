@@ -1,5 +1,5 @@
 /*
- * cli/alloc_policy.c — glibc allocator settings for kinetl (see the header).
+ * core/alloc_policy.c — glibc allocator settings for kinetl (see the header).
  *
  * Why these three: a pipeline cycle allocates and frees the same large
  * buffers again and again (per file: duplicate set, stages, Parquet pages;
@@ -12,7 +12,7 @@
  * caches, so the shared arena lock was not measurable. Allocations above
  * 32 MiB (the largest threshold glibc accepts) still use mmap.
  */
-#include "cli/alloc_policy.h"
+#include "core/alloc_policy.h"
 
 #include <stdlib.h> /* defines __GLIBC__ on glibc */
 #ifdef __GLIBC__

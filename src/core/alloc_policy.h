@@ -1,5 +1,5 @@
 /*
- * cli/alloc_policy.h — how the kinetl process uses glibc's allocator.
+ * core/alloc_policy.h — how the kinetl process uses glibc's allocator.
  *
  * Contract:
  *  - kt_alloc_policy_apply() is called once at the start of main, before
@@ -12,8 +12,8 @@
  *    size falls back while it sleeps.
  *  - Both are no-ops on a C library other than glibc.
  */
-#ifndef KT_CLI_ALLOC_POLICY_H
-#define KT_CLI_ALLOC_POLICY_H
+#ifndef KT_CORE_ALLOC_POLICY_H
+#define KT_CORE_ALLOC_POLICY_H
 
 void kt_alloc_policy_apply(void);
 void kt_alloc_policy_release(void);
