@@ -161,6 +161,10 @@ kt_status kt_pq_dict_pad(kt_column *dict, size_t *max_len);
 /* Decompresses a raw snappy block that must hold exactly usize bytes
  * into dst (usize bytes of room). */
 kt_status kt_pq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t usize, kt_error *err);
+/* Parses a block's preamble from its first n bytes: the uncompressed
+ * length (a varint of at most 5 bytes, below 2^32) and the bytes it used;
+ * false if it is incomplete or too large. */
+bool kt_pq_snappy_preamble(const uint8_t *p, size_t n, uint64_t *value, size_t *used);
 
 /* ---- conversions to the reader's output types (value_convert.c) ---- */
 /* Unsigned 32-bit values widened to int64. */

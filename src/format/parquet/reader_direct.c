@@ -28,6 +28,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "format/parquet/decode.h"
 #include "format/parquet/reader_internal.h"
 
 #define SNAPPY_BLOCK ((size_t)65536)
@@ -148,21 +149,6 @@ kt_status kt_pq_direct_stored(kt_pq_chunk *c, size_t off, size_t csize, size_t u
 }
 
 /* ---- snappy ---- */
-
-/* Snappy's preamble: the uncompressed length, a varint of at most 5 bytes. */
-static bool preamble(const uint8_t *p, size_t have, uint64_t *value, size_t *used)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < have && i < 5; i++) {
-        v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
-        if (!(p[i] & 0x80)) {
-            *value = v;
-            *used = i + 1;
-            return v <= UINT32_MAX;
-        }
-    }
-    return false;
-}
 
 typedef struct element {
     bool literal;
@@ -289,7 +275,7 @@ kt_status kt_pq_direct_snappy(kt_pq_chunk *c, size_t off, size_t csize, size_t u
     size_t have = csize < sizeof pre ? csize : sizeof pre, used;
     uint64_t ulen;
     KT_TRY(read_small(c, off, pre, have));
-    if (!preamble(pre, have, &ulen, &used) || ulen != usize) return KT_OK;
+    if (!kt_pq_snappy_preamble(pre, have, &ulen, &used) || ulen != usize) return KT_OK;
     stream s = { .off = off, .in = used, .csize = csize, .m = { head, head_len, dst, usize } };
     s.tag_have = have - used;
     memcpy(s.tag, pre + used, s.tag_have);

@@ -35,8 +35,7 @@ static inline uint32_t le_n(const uint8_t *p, size_t n)
     return v;
 }
 
-/* The uncompressed length: a varint of at most 5 bytes, below 2^32. */
-static bool preamble(const uint8_t *p, size_t n, uint64_t *value, size_t *used)
+bool kt_pq_snappy_preamble(const uint8_t *p, size_t n, uint64_t *value, size_t *used)
 {
     uint64_t v = 0;
     for (size_t i = 0; i < n && i < 5; i++) {
@@ -72,7 +71,7 @@ kt_status kt_pq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, si
 {
     uint64_t declared;
     size_t used;
-    if (!preamble(src, n, &declared, &used)) return corrupt(err);
+    if (!kt_pq_snappy_preamble(src, n, &declared, &used)) return corrupt(err);
     if (declared != usize)
         return kt_fail(err, KT_ERR_FORMAT, "SNAPPY page decompressed to %llu bytes, header says %zu",
                        (unsigned long long)declared, usize);
