@@ -9,12 +9,14 @@
 # machine's own ceiling (cpu_ceiling.c: fixed CPU work on 1 vs 2 threads,
 # measured before and after) is reported next to the ratio: on a shared
 # machine it says what any program could have reached.
-# Knobs: BENCH_RUN_RUNS (8), BENCH_RUN_MINUTES (5), BENCH_REPEAT (3),
+# The source is the `scale` profile as `kinetl gen --profile scale` makes it
+# by default: 10 runs of 10 minutes (6.6 M readings in 8 files).
+# Knobs: BENCH_RUN_RUNS (10), BENCH_RUN_MINUTES (10), BENCH_REPEAT (5),
 # BENCH_RUN_FSYNC (1: durable commits as in production; 0: no fsync).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 KINETL=${KINETL:-build/kinetl}
-runs=${BENCH_RUN_RUNS:-8}; minutes=${BENCH_RUN_MINUTES:-5}; repeat=${BENCH_REPEAT:-3}
+runs=${BENCH_RUN_RUNS:-10}; minutes=${BENCH_RUN_MINUTES:-10}; repeat=${BENCH_REPEAT:-5}
 data=${BENCH_DATA:-build/bench-data}/run-scale-${runs}x${minutes}
 work=$(mktemp -d "${TMPDIR:-/tmp}/kinetl-bench-run.XXXXXX"); trap 'rm -rf "$work"' EXIT
 [ "${BENCH_RUN_FSYNC:-1}" = 1 ] || export KINETL_UNSAFE_NO_FSYNC=1

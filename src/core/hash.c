@@ -5,8 +5,10 @@
 #include "core/hash.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 struct kt_hasher {
@@ -48,30 +50,35 @@ void kt_hasher_free(kt_hasher *h)
     free(h);
 }
 
+/* 256 KiB stays in L2 between the kernel's copy and the hash: each
+ * byte is fetched from memory once. */
+enum { HASH_CHUNK = 256 << 10 };
+
 kt_status kt_hash_file(const char *path, uint64_t *hash, uint64_t *size, kt_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return kt_fail_errno(err, KT_ERR_IO, errno, "%s: cannot open", path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return kt_fail_errno(err, KT_ERR_IO, errno, "%s: cannot open", path);
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
     kt_hasher *h = kt_hasher_new(0);
-    unsigned char *chunk = malloc(1 << 20);
-    if (!h || !chunk) {
-        fclose(f);
-        kt_hasher_free(h);
-        free(chunk);
-        return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory hashing file", path);
-    }
+    unsigned char *chunk = malloc(HASH_CHUNK);
+    kt_status st = h && chunk ? KT_OK : kt_fail(err, KT_ERR_NOMEM, "%s: out of memory hashing file", path);
     uint64_t total = 0;
-    size_t n;
-    while ((n = fread(chunk, 1, 1 << 20, f)) > 0) {
-        kt_hasher_update(h, chunk, n);
-        total += n;
+    for (ssize_t n; st == KT_OK;) {
+        n = read(fd, chunk, HASH_CHUNK);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) st = kt_fail_errno(err, KT_ERR_IO, errno, "%s: read failed", path);
+        if (n <= 0) break;
+        kt_hasher_update(h, chunk, (size_t)n);
+        total += (uint64_t)n;
     }
-    kt_status st = KT_OK;
-    if (ferror(f)) st = kt_fail_errno(err, KT_ERR_IO, errno, "%s: read failed", path);
-    *hash = kt_hasher_digest(h);
-    *size = total;
+    if (st == KT_OK) {
+        *hash = kt_hasher_digest(h);
+        *size = total;
+    }
     kt_hasher_free(h);
     free(chunk);
-    fclose(f);
+    close(fd);
     return st;
 }

@@ -12,6 +12,7 @@
 
 #include "core/arena.h"
 #include "core/hash.h"
+#include "orchestrate/hash_files.h"
 #include "pipeline/ingest_discover.h"
 
 void kt_ingest_step_options_default(kt_ingest_step_options *o)
@@ -42,30 +43,55 @@ static void report(const kt_ingest_step_options *o, const candidate *c, const kt
     o->on_file(o->ctx, &f);
 }
 
-/* Hash (or re-use the cached hash) and classify one file. *hash_failed: the
- * error is the file's (unreadable), not the state's. */
-static kt_status classify(kt_state *st, const kt_ingest_step_options *o, const kt_source_file *f, kt_arena *arena,
-                          candidate *c, bool *hash_failed, kt_error *err)
+/* The hash state.db remembers for f, when its path, size and mtime still
+ * match an ingested row (and --rehash was not asked for). */
+static kt_status cached_hash(kt_state *st, const kt_ingest_step_options *o, const kt_source_file *f, kt_arena *arena,
+                             candidate *c, bool *cached, kt_error *err)
 {
-    *hash_failed = false;
     c->src = f;
     kt_file_record rec;
     bool found = false;
     KT_TRY(kt_state_file_get(st, f->rel, arena, &rec, &found, err));
     c->known = found;
-    bool cached = found && !o->rehash && rec.status == KT_FILE_INGESTED && rec.size == f->size &&
-                  rec.mtime_ns == f->mtime_ns && rec.mtime_ns != 0;
-    if (cached) {
-        c->hash = rec.hash;
-    } else {
-        uint64_t size;
-        kt_status s = kt_hash_file(f->path, &c->hash, &size, err);
-        if (s != KT_OK) {
-            *hash_failed = true;
-            return s;
+    *cached = found && !o->rehash && rec.status == KT_FILE_INGESTED && rec.size == f->size &&
+              rec.mtime_ns == f->mtime_ns && rec.mtime_ns != 0;
+    if (*cached) c->hash = rec.hash;
+    return KT_OK;
+}
+
+/* Every file's hash: cached ones from state.db, the others read on the
+ * ingest threads at once. hashes[i] is file i's; .status says whether it
+ * could be read (cached files are KT_OK). */
+static kt_status hash_all(kt_state *st, const kt_ingest_step_options *o, const kt_source_list *list,
+                          candidate *cands, kt_file_hash *hashes, kt_error *err)
+{
+    const char **paths = calloc(list->n ? list->n : 1, sizeof *paths);
+    size_t *which = calloc(list->n ? list->n : 1, sizeof *which);
+    kt_file_hash *fresh = calloc(list->n ? list->n : 1, sizeof *fresh);
+    kt_status s = paths && which && fresh ? KT_OK : kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    kt_arena arena;
+    kt_arena_init(&arena, 0);
+    size_t m = 0;
+    for (size_t i = 0; s == KT_OK && i < list->n; i++) {
+        bool cached;
+        kt_arena_reset(&arena);
+        s = cached_hash(st, o, &list->files[i], &arena, &cands[i], &cached, err);
+        hashes[i] = (kt_file_hash){ .status = KT_OK, .hash = cands[i].hash, .size = list->files[i].size };
+        if (s == KT_OK && !cached) {
+            paths[m] = list->files[i].path;
+            which[m++] = i;
         }
     }
-    return kt_state_file_classify(st, f->rel, f->size, c->hash, arena, &c->verdict, NULL, NULL, err);
+    kt_arena_free(&arena);
+    if (s == KT_OK) kt_hash_files(paths, m, o->ingest.threads > 1 ? (size_t)o->ingest.threads : 1, fresh);
+    for (size_t k = 0; s == KT_OK && k < m; k++) {
+        hashes[which[k]] = fresh[k];
+        cands[which[k]].hash = fresh[k].hash;
+    }
+    free(paths);
+    free(which);
+    free(fresh);
+    return s;
 }
 
 static kt_file_record record_of(const candidate *c, const kt_ingest_result *r, int64_t now)
@@ -165,30 +191,35 @@ static kt_status run_batch(const char *lake, kt_state *st, const kt_ingest_step_
     return s;
 }
 
+/* A file that vanished or cannot be read for hashing: a failed file, not a failed step. */
+static kt_status unreadable(kt_state *st, const kt_ingest_step_options *o, candidate *c, const kt_error *why,
+                            kt_ingest_step_result *res, kt_error *err)
+{
+    kt_file_record rec = { .path = c->src->rel, .size = c->src->size, .status = KT_FILE_FAILED, .error = why->msg,
+                           .raw_version = KT_STATE_NO_VERSION, .quarantine_version = KT_STATE_NO_VERSION };
+    res->failed++;
+    report(o, c, NULL, why->msg);
+    return kt_state_file_put(st, &rec, err);
+}
+
 /* Files to give to batches, in discovery order; verdicts that end here are reported. */
 static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_source_list *list, candidate *cands,
                         size_t *ncands, kt_ingest_step_result *res, kt_error *err)
 {
+    *ncands = 0;
+    kt_file_hash *hashes = calloc(list->n ? list->n : 1, sizeof *hashes);
+    if (!hashes) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    kt_status s = hash_all(st, o, list, cands, hashes, err);
     kt_arena arena;
     kt_arena_init(&arena, 0);
-    kt_status s = KT_OK;
-    *ncands = 0;
     for (size_t i = 0; s == KT_OK && i < list->n; i++) {
-        candidate c = { 0 };
+        candidate c = cands[i];
         kt_arena_reset(&arena);
-        bool hash_failed;
-        s = classify(st, o, &list->files[i], &arena, &c, &hash_failed, err);
-        if (s != KT_OK && hash_failed) {
-            /* the file vanished or cannot be read for hashing: a failed file, not a failed step */
-            kt_file_record rec = { .path = list->files[i].rel, .size = list->files[i].size,
-                                   .status = KT_FILE_FAILED, .error = err->msg,
-                                   .raw_version = KT_STATE_NO_VERSION, .quarantine_version = KT_STATE_NO_VERSION };
-            c.src = &list->files[i];
-            res->failed++;
-            report(o, &c, NULL, err->msg);
-            s = kt_state_file_put(st, &rec, err);
+        if (hashes[i].status != KT_OK) {
+            s = unreadable(st, o, &c, &hashes[i].error, res, err);
             continue;
         }
+        s = kt_state_file_classify(st, c.src->rel, c.src->size, c.hash, &arena, &c.verdict, NULL, NULL, err);
         if (s != KT_OK) break;
         if (c.verdict == KT_FILE_CONTENT_CHANGED) {
             res->changed++;
@@ -210,6 +241,7 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
         cands[(*ncands)++] = c;
     }
     kt_arena_free(&arena);
+    free(hashes);
     return s;
 }
 
