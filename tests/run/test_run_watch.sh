@@ -32,10 +32,12 @@ signal_and_wait() { # signal, pid
   kill -9 "$2" 2>/dev/null; wait "$2" 2>/dev/null; rc=hung
 }
 
-# Waits until a command's output matches, up to ~10 s.
+# Waits until a command's output matches, up to ~30 s (returns as soon as it
+# does: the bound only matters on a machine under heavy load, where 10 s once
+# proved too short for a watch cycle to finish).
 wait_for() { # pattern, command...
   local pat=$1; shift
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     "$@" 2>/dev/null | grep -q -- "$pat" && return 0
     sleep 0.1
   done
