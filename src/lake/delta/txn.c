@@ -3,8 +3,8 @@
  * from an overwrite predicate, schema evolution, txn(appId) markers, and
  * the optimistic commit loop. On a lost put-if-absent race the winner's
  * commit is checked for a logical conflict (conflict.c); if there is
- * none the same actions are tried at the next version after a short
- * randomised backoff.
+ * none the same actions are tried at the next version: at once after a
+ * first loss, after a short randomised backoff after further ones.
  */
 #define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
@@ -496,7 +496,10 @@ kt_status kt_delta_txn_commit(kt_delta_txn *x, int64_t *version, kt_error *err)
         if (st != KT_OK || (won = !lost)) break;
         st = kt_delta_txn_check_winner(x, v, err);
         v++;
-        if (st == KT_OK) backoff(x, ++lost_in_a_row);
+        /* The first loss retries at once: the winner has just finished,
+         * so the next version is almost always free. Only a writer that
+         * keeps losing (many writers at once) backs off. */
+        if (st == KT_OK && ++lost_in_a_row > 1) backoff(x, lost_in_a_row - 1);
     }
     if (staged) kt_delta_unstage_commit(x->t, tmp, won);
     kt_buf_free(&commit);
