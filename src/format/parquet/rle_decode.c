@@ -99,61 +99,43 @@ static kt_status load_run(kt_pq_rle *r, size_t done, size_t n, kt_error *err)
 
 typedef uint32_t kt_u32x4_rle __attribute__((vector_size(16)));
 
-/* The run state is kept in locals: stores to out (uint32_t) could alias
- * r->value, so working on r's fields would reload them after each store. */
 static kt_status expand_short_runs(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, size_t done,
                                    size_t n, kt_error *err)
 {
     size_t k = 0;
     const uint8_t *src = r->src;
-    const size_t len = r->len;
-    const int width = r->width;
-    const bool one_byte = width > 0 && width <= 8;
-    size_t pos = r->pos;
-    uint64_t left = r->left;
-    uint32_t value = r->value;
-    bool packed = r->packed;
     while (k < max) {
-        if (left == 0) {
+        if (r->left == 0) {
             /* fast path: a one-byte RLE header and a one-byte value */
-            if (one_byte && pos + 2 <= len) {
-                uint8_t h = src[pos], v = src[pos + 1];
-                if (h < 0x80 && !(h & 1) && (h >> 1) < SHORT_RUN && (width == 8 || v >> width == 0)) {
-                    packed = false;
-                    left = h >> 1;
-                    value = v;
-                    pos += 2;
-                    continue;
-                }
+            size_t p = r->pos;
+            if (r->width <= 8 && p + 2 <= r->len && src[p] < 0x80 && !(src[p] & 1) &&
+                (src[p] >> 1) < SHORT_RUN && (r->width == 8 || src[p + 1] >> r->width == 0) && r->width > 0) {
+                r->packed = false;
+                r->left = src[p] >> 1;
+                r->value = src[p + 1];
+                r->pos = p + 2;
+                continue;
             }
-            r->pos = pos;
-            r->left = 0;
             KT_TRY(load_run(r, done + k, n, err));   /* these values are needed: max <= what is left */
-            pos = r->pos;
-            left = r->left;
-            value = r->value;
-            packed = r->packed;
-            if (packed || left >= SHORT_RUN) break;   /* for the next call, as usual */
+            if (r->packed || r->left >= SHORT_RUN) break;   /* for the next call, as usual */
             continue;
         }
-        size_t take = left < max - k ? (size_t)left : max - k;
+        size_t take = r->left < max - k ? (size_t)r->left : max - k;
+        uint32_t v = r->value;
         if (max - k >= SHORT_RUN) {
-            /* take < SHORT_RUN (16): four fixed stores, the excess is overwritten or unused */
-            const kt_u32x4_rle v4 = { value, value, value, value };
+            /* take < SHORT_RUN (16): four fixed 4-value stores, no loop;
+             * the excess is overwritten by the next run or left unused */
+            const kt_u32x4_rle v4 = { v, v, v, v };
             memcpy(out + k, &v4, sizeof v4);
             memcpy(out + k + 4, &v4, sizeof v4);
             memcpy(out + k + 8, &v4, sizeof v4);
             memcpy(out + k + 12, &v4, sizeof v4);
         } else {
-            for (size_t i = 0; i < take; i++) out[k + i] = value;
+            for (size_t i = 0; i < take; i++) out[k + i] = v;
         }
         k += take;
-        left -= take;
+        r->left -= take;
     }
-    r->pos = pos;
-    r->left = left;
-    r->value = value;
-    r->packed = packed;
     *got = k;
     return KT_OK;
 }
