@@ -636,16 +636,72 @@ TEST(short_rle_runs_expand_exactly)
                   want[bad]);
         free(got);
     }
-    kt_column dict, out;
+    /* short runs taken as runs in small and uneven steps (ending inside
+     * runs), alternating with ordinary batches (whole groups of 8, as
+     * kt_pq_rle_batch requires for bit-packed runs) */
+    static uint32_t again[MAX_VALUES];
+    kt_pq_rle rr;
+    kt_pq_rle_init(&rr, stream, len, 3);
+    size_t at = 0;
+    while (at < n) {
+        size_t m = 1 + at % 7 < n - at ? 1 + at % 7 : n - at, nv, g;
+        uint32_t vals[3];
+        uint8_t cnts[3];
+        size_t runs = kt_pq_rle_short_runs(&rr, m, vals, cnts, 3, &nv);
+        if (runs) {
+            size_t sum = 0;
+            for (size_t j = 0; j < runs; j++)
+                for (size_t i = 0; i < cnts[j]; i++) again[at + sum++] = vals[j];
+            CHECK_EQ_INT((long long)sum, (long long)nv);
+            at += nv;
+            continue;
+        }
+        bool rep;
+        m = n - at < 8 ? n - at : 8;
+        kt_status st = kt_pq_rle_batch(&rr, again + at, m, &g, &rep, at, n, &err);
+        CHECK_OK(st, &err);
+        if (st != KT_OK || g == 0) break;
+        for (size_t i = 1; rep && i < g; i++) again[at + i] = again[at];
+        at += g;
+    }
+    CHECK_EQ_INT((long long)at, (long long)n);
+    size_t diff = 0;
+    while (diff < n && again[diff] == want[diff]) diff++;
+    CHECK_MSG(diff == n, "runs and batches: value %zu is %u, want %u", diff, again[diff], want[diff]);
+    /* dictionaries of 8- and 4-byte values: short runs are filled straight
+     * into the output; the page ends at every point of the last runs */
+    kt_column dict, dict32, out;
     kt_column_init(&dict, KT_INT64);
-    for (int k = 0; k < 8; k++) CHECK(kt_column_push_i64(&dict, 1000 + k) == KT_OK);
+    kt_column_init(&dict32, KT_INT32);
+    for (int k = 0; k < 8; k++) {
+        CHECK(kt_column_push_i64(&dict, 1000 + k) == KT_OK);
+        CHECK(kt_column_push_i32(&dict32, -50 - k) == KT_OK);
+    }
+    for (size_t take = n - 20; take <= n; take++) {
+        kt_column_init(&out, KT_INT64);
+        CHECK(kt_column_push_i64(&out, 7) == KT_OK);   /* values already in the column stay */
+        CHECK_OK(kt_pq_dict_decode(stream, len, 3, &dict, 0, &out, take, SIZE_MAX, &err), &err);
+        CHECK_EQ_INT((long long)out.len, (long long)take + 1);
+        size_t bad = 0;
+        while (bad < take && KT_COL_I64(&out)[1 + bad] == 1000 + (int64_t)want[bad]) bad++;
+        CHECK_MSG(bad == take && KT_COL_I64(&out)[0] == 7, "take %zu: int64 value %zu is wrong", take, bad);
+        kt_column_free(&out);
+        kt_column_init(&out, KT_INT32);
+        CHECK_OK(kt_pq_dict_decode(stream, len, 3, &dict32, 0, &out, take, SIZE_MAX, &err), &err);
+        bad = 0;
+        while (bad < take && KT_COL_I32(&out)[bad] == -50 - (int32_t)want[bad]) bad++;
+        CHECK_MSG(bad == take && out.len == take, "take %zu: int32 value %zu is wrong", take, bad);
+        kt_column_free(&out);
+    }
+    /* a run whose value is past a 7-value dictionary, far into the page */
+    kt_column_clear(&dict);
+    for (int k = 0; k < 7; k++) CHECK(kt_column_push_i64(&dict, k) == KT_OK);
     kt_column_init(&out, KT_INT64);
-    CHECK_OK(kt_pq_dict_decode(stream, len, 3, &dict, 0, &out, n, SIZE_MAX, &err), &err);
-    CHECK_EQ_INT((long long)out.len, (long long)n);
-    size_t bad = 0;
-    while (bad < n && KT_COL_I64(&out)[bad] == 1000 + (int64_t)want[bad]) bad++;
-    CHECK_MSG(bad == n, "dictionary value %zu is wrong", bad);
+    CHECK(kt_pq_dict_decode(stream, len, 3, &dict, 0, &out, n, SIZE_MAX, &err) == KT_ERR_FORMAT);
+    CHECK_MSG(strstr(err.msg, "dictionary index 7 is out of range (dictionary has 7 values)") != NULL, "%s",
+              err.msg);
     kt_column_free(&dict);
+    kt_column_free(&dict32);
     kt_column_free(&out);
 }
 
