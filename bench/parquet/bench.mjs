@@ -3,14 +3,20 @@
 //
 // Workloads, each on the SPEC §1 source file and on a 30-DOUBLE wide file:
 //   read   decode every row group and column, touching every value:
-//          kinetl: build/bench/parquet_bench read --dictionary-codes --huge-pages
-//            (sums doubles/ints and string lengths; with the reader's
-//            opt-in dictionary codes: dictionary-encoded string chunks
-//            arrive as codes + dictionary, and each row's length is summed
-//            through its code, as DuckDB keeps dictionary vectors; and the
-//            opt-in transparent huge pages for output arrays); the same
-//            read with the reader's defaults (strings as bytes, 4 KiB pages) runs
-//            alternately too and is recorded as kinetl_default_reader
+//          kinetl: build/bench/parquet_bench read FILE --repeat 2 with the
+//            reader's DEFAULT options (strings as bytes, 4 KiB pages); sums
+//            doubles/ints and string lengths. The headline figure is the
+//            SECOND (warm) iteration of that process: DuckDB runs every
+//            query in one long-lived connection (warm allocator and
+//            buffers), so kinetl's steady state is its fair peer rather
+//            than a fresh process paying ~100 MB of first-touch page
+//            faults. The first (cold-process) iteration is recorded as
+//            kinetl.cold_process_* and printed, with its ratio.
+//            The same read with the reader's opt-ins (--dictionary-codes
+//            --huge-pages: dictionary string chunks as codes + dictionary,
+//            each row's length summed through its code; transparent huge
+//            pages for output arrays) runs alternately too and is recorded
+//            as kinetl_opt_in_reader (warm and cold), not the verdict
 //          DuckDB: SELECT count(c), sum(c) / sum(strlen(c)) for every column
 //   write  columns already in memory -> Parquet file (zstd, then snappy):
 //          kinetl: build/bench/parquet_bench write (loads first, untimed)
@@ -23,10 +29,11 @@
 // machine) or wall-clock seconds (BENCH_CLOCK=wall); both are recorded.
 // Equal work is checked: kinetl's checksums must match DuckDB's on the
 // input, and DuckDB must read back kinetl's written file with the same
-// checksums. Any mismatch, or kinetl's memory bound broken, fails the run.
+// checksums. Any mismatch, or kinetl's memory bound broken (checked on
+// every kinetl process, default and opt-in), fails the run.
 //
-// Environment: BENCH_PARQUET_DEFAULT_READ=1 makes the reader's defaults the
-// headline read (no opt-in options); BENCH_ROWS (source rows, default 10,000,000), BENCH_WIDE_ROWS
+// Environment: BENCH_PARQUET_OPT_IN=0 skips the secondary opt-in reads;
+// BENCH_ROWS (source rows, default 10,000,000), BENCH_WIDE_ROWS
 // (default BENCH_ROWS/5), BENCH_REPEAT, BENCH_DATA (cache dir, default
 // build/bench-data), BENCH_RESULT (where to write the dispatcher fragment).
 import fs from 'node:fs';
@@ -41,6 +48,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READ_TARGET = 2.0;
 const WRITE_TARGET = 1.5;
 const WRITE_CODECS = ['zstd', 'snappy'];
+const OPT_IN_READ_OPTIONS = ['--dictionary-codes', '--huge-pages'];
 
 function intEnv(name, fallback) {
   const v = process.env[name];
@@ -60,7 +68,8 @@ const config = {
   // CPU seconds by default: both sides are single-threaded, and CPU time is
   // what "single-thread speed" means while other jobs share the machine.
   clock: process.env.BENCH_CLOCK || 'cpu',
-  readOptions: process.env.BENCH_PARQUET_DEFAULT_READ === '1' ? [] : ['--dictionary-codes', '--huge-pages'],
+  // BENCH_PARQUET_OPT_IN=0 skips the secondary read with the reader's opt-ins.
+  optIn: process.env.BENCH_PARQUET_OPT_IN !== '0',
 };
 if (!['cpu', 'wall'].includes(config.clock)) throw new Error(`BENCH_CLOCK=${config.clock}: expected cpu or wall`);
 
@@ -192,46 +201,68 @@ async function alternate(runKinetlOnce, runDuckdbOnce) {
   return { kinetl, duckdb };
 }
 
+// One read process of FILE with --repeat 2: the first iteration pays the
+// process's first touch of its arrays (cold), the second is the steady
+// state (warm) that DuckDB's long-lived connection is measured in.
+function readTwice(file, options) {
+  const r = runKinetl(['read', file, '--repeat', '2', ...options]);
+  return { ...r, warm: { s: r.out.seconds[1], cpu: r.out.cpu_seconds[1] },
+           cold: { s: r.out.seconds[0], cpu: r.out.cpu_seconds[0] } };
+}
+
+// Best/median figures of kinetl read runs, warm (the headline) and cold.
+function readFigures(runs, size, duckdb) {
+  const warm = speeds(runs.map((k) => k.warm.s), runs.map((k) => k.warm.cpu), size);
+  const cold = speeds(runs.map((k) => k.cold.s), runs.map((k) => k.cold.cpu), size);
+  return {
+    ...warm,
+    cold_process_best_s: cold.best_s, cold_process_best_cpu_s: cold.best_cpu_s,
+    cold_process_best_wall_s: cold.best_wall_s, cold_process_median_s: cold.median_s,
+    cold_process_wall_seconds: cold.wall_seconds, cold_process_cpu_seconds: cold.cpu_seconds,
+    cold_process_ratio: duckdb.best_s / cold.best_s,
+    peak_rss_bytes: Math.max(...runs.map((k) => k.out.peak_rss_bytes)),
+    rss_ok: runs.every((k) => k.ok && k.out.rss_ok),
+  };
+}
+
 async function benchRead(conn, dataset, file, schema) {
   const sql = checksumSql(file, schema);
-  const readArgs = ['read', file, '--repeat', '1', ...config.readOptions];
-  const bytesRuns = [];
+  const optInRuns = [];
   const runs = await alternate(
     () => {
-      // for the record: the same read with the reader's default options
-      if (config.readOptions.length) bytesRuns.push(runKinetl(['read', file, '--repeat', '1']));
-      return runKinetl(readArgs);
+      // for the record: the same read with the reader's opt-in options
+      if (config.optIn) optInRuns.push(readTwice(file, OPT_IN_READ_OPTIONS));
+      return readTwice(file, []);
     },
     () => timeQuery(conn, sql, 1, `read ${dataset}`));
   const duckSums = duckdbChecksums(schema, runs.duckdb[0].result[0]);
-  for (const k of [...runs.kinetl, ...bytesRuns]) assertSameChecksums(`read ${dataset}`, k.out.checksums, duckSums);
+  for (const k of [...runs.kinetl, ...optInRuns]) assertSameChecksums(`read ${dataset}`, k.out.checksums, duckSums);
   const k0 = runs.kinetl[0].out;
   const size = { rows: k0.rows, decodedBytes: k0.decoded_bytes, fileBytes: k0.file_bytes };
-  const memoryOk = runs.kinetl.every((k) => k.ok && k.out.rss_ok);
+  const duckdb = speeds(runs.duckdb.map((d) => d.seconds[0]), runs.duckdb.map((d) => d.cpu[0]), size);
   const kinetl = {
-    ...speeds(runs.kinetl.map((k) => k.out.seconds[0]), runs.kinetl.map((k) => k.out.cpu_seconds[0]), size),
-    peak_rss_bytes: Math.max(...runs.kinetl.map((k) => k.out.peak_rss_bytes)),
+    ...readFigures(runs.kinetl, size, duckdb),
+    read_options: [], measured: 'second iteration of parquet_bench read --repeat 2 (warm process)',
     max_row_group_decoded_bytes: k0.max_row_group_decoded_bytes,
     max_row_group_footprint_bytes: k0.max_row_group_footprint_bytes,
     rss_bound_bytes: k0.rss_bound_bytes,
-    rss_ok: memoryOk,
   };
-  const duckdb = speeds(runs.duckdb.map((d) => d.seconds[0]), runs.duckdb.map((d) => d.cpu[0]), size);
   const ratio = duckdb.best_s / kinetl.best_s;
-  kinetl.read_options = config.readOptions;
-  let stringsAsBytes = null;
-  if (bytesRuns.length) {
-    const b = speeds(bytesRuns.map((k) => k.out.seconds[0]), bytesRuns.map((k) => k.out.cpu_seconds[0]), size);
-    stringsAsBytes = { best_s: b.best_s, best_cpu_s: b.best_cpu_s, best_wall_s: b.best_wall_s,
-                       ratio: duckdb.best_s / b.best_s,
-                       rss_ok: bytesRuns.every((k) => k.ok && k.out.rss_ok) };
+  let optIn = null;
+  if (optInRuns.length) {
+    const o = readFigures(optInRuns, size, duckdb);
+    optIn = { read_options: OPT_IN_READ_OPTIONS, best_s: o.best_s, best_cpu_s: o.best_cpu_s,
+              best_wall_s: o.best_wall_s, ratio: duckdb.best_s / o.best_s,
+              cold_process_best_s: o.cold_process_best_s, cold_process_ratio: o.cold_process_ratio,
+              peak_rss_bytes: o.peak_rss_bytes, rss_ok: o.rss_ok };
   }
+  const memoryOk = kinetl.rss_ok && (!optIn || optIn.rss_ok);
   return {
     workload: `read ${dataset}`, op: 'read', dataset, rows: size.rows, columns: k0.columns,
-    kinetl_default_reader: stringsAsBytes,
+    kinetl_opt_in_reader: optIn,
     row_groups: k0.row_groups, file_bytes: size.fileBytes, decoded_bytes: size.decodedBytes,
     kinetl, duckdb, ratio, ...otherRatio(kinetl, duckdb), target: READ_TARGET,
-    status: memoryOk && (!stringsAsBytes || stringsAsBytes.rss_ok) ? verdict(ratio, READ_TARGET) : 'FAILED',
+    status: memoryOk ? verdict(ratio, READ_TARGET) : 'FAILED',
     checksums: duckSums,
   };
 }
@@ -305,10 +336,15 @@ function printTable(workloads) {
   console.log(`times: best of ${config.repeat} alternating runs, ${config.clock === 'cpu' ? 'CPU' : 'wall-clock'} seconds ` +
               `(BENCH_CLOCK=${config.clock}); ratio = DuckDB time / kinetl time; ${other} ratio = the same on the other clock.`);
   console.log('MB/s = decoded bytes (8 per DOUBLE/INT64, string payload bytes) / best time.');
-  for (const w of workloads.filter((x) => x.op === 'read' && x.kinetl_default_reader))
-    console.log(`  ${w.workload}: headline with the reader's opt-in ${w.kinetl.read_options.join(' ')}; ` +
-                `default reader (strings as bytes): kinetl ${fmtS(w.kinetl_default_reader.best_s)}, ` +
-                `ratio ${w.kinetl_default_reader.ratio.toFixed(2)}x`);
+  for (const w of workloads.filter((x) => x.op === 'read')) {
+    console.log(`  ${w.workload}: headline = kinetl's default reader, warm (2nd read in its process); ` +
+                `cold process (1st read): kinetl ${fmtS(w.kinetl.cold_process_best_s)}, ` +
+                `ratio ${w.kinetl.cold_process_ratio.toFixed(2)}x`);
+    const o = w.kinetl_opt_in_reader;
+    if (o)
+      console.log(`  ${w.workload}: opt-in reader (${o.read_options.join(' ')}): warm kinetl ${fmtS(o.best_s)}, ` +
+                  `ratio ${o.ratio.toFixed(2)}x; cold ${fmtS(o.cold_process_best_s)}, ${o.cold_process_ratio.toFixed(2)}x`);
+  }
   for (const w of workloads.filter((x) => x.op === 'write'))
     console.log(`  ${w.workload}: output kinetl ${(w.kinetl.output_bytes / MB).toFixed(1)} MB, ` +
                 `DuckDB ${(w.duckdb.output_bytes / MB).toFixed(1)} MB`);
@@ -321,7 +357,8 @@ function fragment(result) {
       workload: w.workload, kinetl_s: w.kinetl.best_s, peer: 'duckdb', peer_s: w.duckdb.best_s,
       ratio: w.ratio, target: w.target, status: w.status,
       note: w.op === 'read'
-        ? `peak RSS ${fmtMiB(w.kinetl.peak_rss_bytes)}, row group ${fmtMiB(w.kinetl.max_row_group_decoded_bytes)}`
+        ? `default reader, warm (cold process ${w.kinetl.cold_process_ratio.toFixed(2)}x); ` +
+          `peak RSS ${fmtMiB(w.kinetl.peak_rss_bytes)}, row group ${fmtMiB(w.kinetl.max_row_group_decoded_bytes)}`
         : `${(w.kinetl.decoded_mb_per_s).toFixed(0)} MB/s, ${fmtRate(w.kinetl.rows_per_s)} rows`,
     })),
   };

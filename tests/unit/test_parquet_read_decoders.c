@@ -599,6 +599,184 @@ TEST(dictionary_indices_are_range_checked)
     kt_column_free(&out);
 }
 
+/* Short RLE runs (0..15 values: DuckDB writes runs of 6) are expanded
+ * into a batch by fixed 16-value stores where the batch has room, exactly
+ * near its end: every value must come out as encoded, whatever the batch
+ * boundaries (decode32 takes all values at once, the dictionary decoder
+ * 256 at a time), between long runs and bit-packed runs. */
+TEST(short_rle_runs_expand_exactly)
+{
+    enum { MAX_VALUES = 4096 };
+    static uint8_t stream[4 * MAX_VALUES];
+    static uint32_t want[MAX_VALUES];
+    size_t len = 0, n = 0;
+    for (unsigned r = 0; n + 40 <= MAX_VALUES - 16; r++) {
+        if (r % 23 == 22) {                      /* a bit-packed run of 16 */
+            uint32_t v[16];
+            for (int i = 0; i < 16; i++) v[i] = want[n + (size_t)i] = (r + (unsigned)i * 3) % 8;
+            len += pack_run(v, 16, 3, stream + len);
+            n += 16;
+            continue;
+        }
+        unsigned count = r % 29 == 28 ? 40 : r % 16;   /* 0..15, sometimes a long run */
+        uint32_t value = (r * 5 + 1) % 8;
+        stream[len++] = (uint8_t)(count << 1);
+        stream[len++] = (uint8_t)value;
+        for (unsigned i = 0; i < count; i++) want[n++] = value;
+    }
+    kt_error err;
+    for (size_t take = n - 17; take <= n; take++) {
+        uint32_t *got = malloc(take * sizeof *got);   /* exact: ASan sees a store past it */
+        CHECK(got != NULL);
+        if (!got) break;
+        CHECK_OK(kt_pq_rle_decode32(stream, len, 3, got, take, &err), &err);
+        size_t bad = 0;
+        while (bad < take && got[bad] == want[bad]) bad++;
+        CHECK_MSG(bad == take, "take %zu: value %zu is %u, want %u", take, bad, bad < take ? got[bad] : 0,
+                  want[bad]);
+        free(got);
+    }
+    /* short runs taken as runs in small and uneven steps (ending inside
+     * runs), alternating with ordinary batches (whole groups of 8, as
+     * kt_pq_rle_batch requires for bit-packed runs) */
+    static uint32_t again[MAX_VALUES];
+    kt_pq_rle rr;
+    kt_pq_rle_init(&rr, stream, len, 3);
+    size_t at = 0;
+    while (at < n) {
+        size_t m = 1 + at % 7 < n - at ? 1 + at % 7 : n - at, nv, g;
+        uint32_t vals[3];
+        uint8_t cnts[3];
+        size_t runs = kt_pq_rle_short_runs(&rr, m, vals, cnts, 3, &nv);
+        if (runs) {
+            size_t sum = 0;
+            for (size_t j = 0; j < runs; j++)
+                for (size_t i = 0; i < cnts[j]; i++) again[at + sum++] = vals[j];
+            CHECK_EQ_INT((long long)sum, (long long)nv);
+            at += nv;
+            continue;
+        }
+        bool rep;
+        m = n - at < 8 ? n - at : 8;
+        kt_status st = kt_pq_rle_batch(&rr, again + at, m, &g, &rep, at, n, &err);
+        CHECK_OK(st, &err);
+        if (st != KT_OK || g == 0) break;
+        for (size_t i = 1; rep && i < g; i++) again[at + i] = again[at];
+        at += g;
+    }
+    CHECK_EQ_INT((long long)at, (long long)n);
+    size_t diff = 0;
+    while (diff < n && again[diff] == want[diff]) diff++;
+    CHECK_MSG(diff == n, "runs and batches: value %zu is %u, want %u", diff, again[diff], want[diff]);
+    /* dictionaries of 8- and 4-byte values: short runs are filled straight
+     * into the output; the page ends at every point of the last runs */
+    kt_column dict, dict32, out;
+    kt_column_init(&dict, KT_INT64);
+    kt_column_init(&dict32, KT_INT32);
+    for (int k = 0; k < 8; k++) {
+        CHECK(kt_column_push_i64(&dict, 1000 + k) == KT_OK);
+        CHECK(kt_column_push_i32(&dict32, -50 - k) == KT_OK);
+    }
+    for (size_t take = n - 20; take <= n; take++) {
+        kt_column_init(&out, KT_INT64);
+        CHECK(kt_column_push_i64(&out, 7) == KT_OK);   /* values already in the column stay */
+        CHECK_OK(kt_pq_dict_decode(stream, len, 3, &dict, 0, &out, take, SIZE_MAX, &err), &err);
+        CHECK_EQ_INT((long long)out.len, (long long)take + 1);
+        size_t bad = 0;
+        while (bad < take && KT_COL_I64(&out)[1 + bad] == 1000 + (int64_t)want[bad]) bad++;
+        CHECK_MSG(bad == take && KT_COL_I64(&out)[0] == 7, "take %zu: int64 value %zu is wrong", take, bad);
+        kt_column_free(&out);
+        kt_column_init(&out, KT_INT32);
+        CHECK_OK(kt_pq_dict_decode(stream, len, 3, &dict32, 0, &out, take, SIZE_MAX, &err), &err);
+        bad = 0;
+        while (bad < take && KT_COL_I32(&out)[bad] == -50 - (int32_t)want[bad]) bad++;
+        CHECK_MSG(bad == take && out.len == take, "take %zu: int32 value %zu is wrong", take, bad);
+        kt_column_free(&out);
+    }
+    /* a run whose value is past a 7-value dictionary, far into the page */
+    kt_column_clear(&dict);
+    for (int k = 0; k < 7; k++) CHECK(kt_column_push_i64(&dict, k) == KT_OK);
+    kt_column_init(&out, KT_INT64);
+    CHECK(kt_pq_dict_decode(stream, len, 3, &dict, 0, &out, n, SIZE_MAX, &err) == KT_ERR_FORMAT);
+    CHECK_MSG(strstr(err.msg, "dictionary index 7 is out of range (dictionary has 7 values)") != NULL, "%s",
+              err.msg);
+    kt_column_free(&dict);
+    kt_column_free(&dict32);
+    kt_column_free(&out);
+}
+
+/* PLAIN BYTE_ARRAY values around the 16- and 32-byte block sizes, empty
+ * ones and long ones, decoded from a page buffer and compacted in place
+ * in the payload's tail after earlier values: same offsets and bytes as
+ * written; one byte too long for the page is refused with its room. */
+static size_t string_page(const size_t *lens, size_t n, uint8_t *page)
+{
+    size_t p = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t l = (uint32_t)lens[i];
+        memcpy(page + p, &l, 4);
+        p += 4;
+        for (size_t j = 0; j < lens[i]; j++) page[p++] = (uint8_t)(i * 31 + j * 7 + 1);
+    }
+    return p;
+}
+
+static bool strings_match(const kt_column *c, size_t first, const size_t *lens, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t l;
+        const char *v = kt_column_bytes_at(c, first + i, &l);
+        if (l != lens[i]) return false;
+        for (size_t j = 0; j < l; j++)
+            if ((uint8_t)v[j] != (uint8_t)(i * 31 + j * 7 + 1)) return false;
+    }
+    return true;
+}
+
+TEST(plain_strings_compact_at_block_boundaries)
+{
+    enum { N = 300 };
+    static const size_t edge[] = { 0, 1, 15, 16, 17, 31, 32, 33, 48, 64, 100, 0, 24, 24, 23, 24 };
+    size_t lens[N];
+    for (size_t i = 0; i < N; i++) lens[i] = edge[(i * 7 + i / 16) % (sizeof edge / sizeof edge[0])];
+    lens[N - 1] = 33;   /* the last value ends exactly at the page's end */
+    static uint8_t page[N * 104];
+    size_t len = string_page(lens, N, page);
+    kt_error err;
+    kt_column c;
+    kt_column_init(&c, KT_BYTES);
+    CHECK(kt_column_push_bytes(&c, "earlier", 7) == KT_OK);
+    CHECK_OK(kt_pq_plain_byte_array(page, len, &c, N, &err), &err);
+    CHECK_EQ_INT((long long)c.len, N + 1);
+    CHECK(strings_match(&c, 1, lens, N));
+    /* in place: the page sits in the payload's free tail */
+    kt_column_clear(&c);
+    CHECK(kt_column_push_bytes(&c, "earlier", 7) == KT_OK);
+    CHECK(kt_column_reserve(&c, N, len + KT_PQ_COPY_SLACK) == KT_OK);
+    size_t at = (size_t)c.offsets[c.len] + 5;
+    memcpy(c.bytes + at, page, len);
+    CHECK_OK(kt_pq_plain_byte_array_in_place(&c, at, len, N, &err), &err);
+    CHECK_EQ_INT((long long)c.len, N + 1);
+    CHECK(strings_match(&c, 1, lens, N));
+    size_t l0;
+    const char *v0 = kt_column_bytes_at(&c, 0, &l0);
+    CHECK(l0 == 7 && memcmp(v0, "earlier", 7) == 0);
+    /* the last value one byte longer than the page holds */
+    uint32_t too_long = 34;
+    memcpy(page + len - 33 - 4, &too_long, 4);
+    kt_column_clear(&c);
+    CHECK(kt_pq_plain_byte_array(page, len, &c, N, &err) == KT_ERR_FORMAT);
+    char want[128];
+    snprintf(want, sizeof want, "value %d has length 34, only 33 bytes left in the page", N - 1);
+    CHECK_MSG(strstr(err.msg, want) != NULL, "%s", err.msg);
+    kt_column_clear(&c);
+    CHECK(kt_column_reserve(&c, N, len + KT_PQ_COPY_SLACK) == KT_OK);
+    memcpy(c.bytes, page, len);
+    CHECK(kt_pq_plain_byte_array_in_place(&c, 0, len, N, &err) == KT_ERR_FORMAT);
+    CHECK_MSG(strstr(err.msg, want) != NULL, "%s", err.msg);
+    kt_column_free(&c);
+}
+
 TEST_MAIN_BEGIN("parquet_read_decoders")
     RUN(ctx, thrift_varints_and_zigzag);
     RUN(ctx, thrift_field_ids_delta_and_long_form);
@@ -615,4 +793,6 @@ TEST_MAIN_BEGIN("parquet_read_decoders")
     RUN(ctx, byte_stream_split_reassembles);
     RUN(ctx, int96_and_decimal_conversion);
     RUN(ctx, dictionary_indices_are_range_checked);
+    RUN(ctx, short_rle_runs_expand_exactly);
+    RUN(ctx, plain_strings_compact_at_block_boundaries);
 TEST_MAIN_END()

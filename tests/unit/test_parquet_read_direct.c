@@ -197,6 +197,45 @@ TEST(libsnappy_output_round_trips)
     free(packed);
 }
 
+/* kinetl's SNAPPY decompressor on copies of every length (1..64) at
+ * offsets around its 16-byte blocks (1..20, 28..33, 47..49, 63..65, far),
+ * in all three tag forms, the last ones close to the output's end (no
+ * room for whole blocks): libsnappy's bytes, into an exact-size buffer. */
+TEST(copy_lengths_and_offsets_match_libsnappy)
+{
+    static stream_buf s;
+    static const size_t offs[] = { 1, 2, 3, 7, 8, 9, 15, 16, 17, 20, 28, 31, 32, 33, 47, 48, 49,
+                                   63, 64, 65, 100, 1000 };
+    uint8_t seed[1000];
+    random_bytes(seed, sizeof seed, 77);
+    size_t total = sizeof seed;
+    s.n = 0;
+    /* first pass counts the output, second writes the stream */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) put_preamble(&s, (uint32_t)total);
+        if (pass) put_literal(&s, seed, sizeof seed);
+        size_t out = sizeof seed;
+        for (size_t len = 1; len <= 64; len++)
+            for (size_t k = 0; k < sizeof offs / sizeof offs[0]; k++) {
+                int form = len >= 4 && len <= 11 && k % 3 == 0 ? 1 : k % 3 == 1 ? 4 : 2;
+                if (pass) put_copy(&s, form, offs[k], len);
+                out += len;
+            }
+        total = out;
+    }
+    uint8_t *want = malloc(total), *got = malloc(total);
+    size_t want_len = total;
+    CHECK(snappy_uncompress((const char *)s.b, s.n, (char *)want, &want_len) == SNAPPY_OK);
+    CHECK_EQ_INT((long long)want_len, (long long)total);
+    kt_error err;
+    CHECK_OK(kt_pq_snappy_decompress(s.b, s.n, got, total, &err), &err);
+    size_t bad = 0;
+    while (bad < total && got[bad] == want[bad]) bad++;
+    CHECK_MSG(bad == total, "byte %zu of %zu differs from libsnappy", bad, total);
+    free(want);
+    free(got);
+}
+
 TEST(corrupt_streams_are_declined)
 {
     static stream_buf s, t;
@@ -469,6 +508,7 @@ TEST_MAIN_BEGIN("parquet_read_direct")
 RUN(ctx, literal_streams_decode_in_place);
 RUN(ctx, copies_overlap_and_cross_the_split);
 RUN(ctx, libsnappy_output_round_trips);
+RUN(ctx, copy_lengths_and_offsets_match_libsnappy);
 RUN(ctx, corrupt_streams_are_declined);
 RUN(ctx, stored_pages_split_and_check_sizes);
 RUN(ctx, a_file_that_shrank_is_an_io_error);

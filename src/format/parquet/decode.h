@@ -89,6 +89,13 @@ void kt_pq_rle_init(kt_pq_rle *r, const uint8_t *src, size_t len, int width);
 /* done/n only label errors ("ends after done of n values"). */
 kt_status kt_pq_rle_batch(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, bool *repeated,
                           size_t done, size_t n, kt_error *err);
+/* Short RLE runs (under 16 values, one-byte header and value) taken as
+ * runs instead of values: up to max values in up to max_runs runs, run i
+ * repeating values[i] counts[i] times; returns the runs, *nvalues their
+ * values. Stops (returning what it has, maybe 0) at anything else: the
+ * caller goes on with kt_pq_rle_batch. Widths 1..8 only. */
+size_t kt_pq_rle_short_runs(kt_pq_rle *r, size_t max, uint32_t *values, uint8_t *counts, size_t max_runs,
+                            size_t *nvalues);
 /* Definition levels of a flat OPTIONAL column (bit width 1): n bytes 0/1
  * into dst and the number of ones in *present. When every value is
  * present (one RLE run of ones) dst is left untouched. */

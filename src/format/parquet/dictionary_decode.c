@@ -145,6 +145,47 @@ static kt_status first_out_of_range(const uint32_t *idx, size_t n, uint32_t coun
         }                                                                              \
     } while (0)
 
+#define RUNS_BATCH 64
+
+/* Short RLE runs of fixed-width values (DuckDB writes robot_id as runs of
+ * 6) filled straight into the output, without expanding them into
+ * indices and gathering. Runs are under 16 values: each is 16 fixed
+ * stores when the output's spare room holds them, exact near the end.
+ * *got 0 when the stream is not at a short run. */
+#define FILL_SHORT_RUNS(T)                                                              \
+    do {                                                                                \
+        uint32_t v[RUNS_BATCH];                                                         \
+        uint8_t cnt[RUNS_BATCH];                                                        \
+        size_t values;                                                                  \
+        size_t runs = kt_pq_rle_short_runs(r, max, v, cnt, RUNS_BATCH, &values);        \
+        const T *d = (const T *)dict->values;                                           \
+        T *o = (T *)out->values + out->len;                                             \
+        const size_t room = out->cap - out->len;   /* >= values: ensured for the page */ \
+        size_t at = 0;                                                                  \
+        for (size_t j = 0; j < runs; j++) {                                             \
+            if (v[j] >= count) return out_of_range(err, v[j], count);                   \
+            const T x = d[v[j]];                                                        \
+            if (room - at >= 16) {                                                      \
+                for (int i = 0; i < 16; i++) o[at + (size_t)i] = x;                     \
+            } else {                                                                    \
+                for (size_t i = 0; i < cnt[j]; i++) o[at + i] = x;                      \
+            }                                                                           \
+            at += cnt[j];                                                               \
+        }                                                                               \
+        out->len += values;                                                             \
+        *got = values;                                                                  \
+    } while (0)
+
+static kt_status fill_short_runs(kt_pq_rle *r, size_t max, const kt_column *dict, size_t width_bytes,
+                                 kt_column *out, size_t *got, kt_error *err)
+{
+    const uint32_t count = (uint32_t)dict->len;
+    *got = 0;
+    if (width_bytes == 8) FILL_SHORT_RUNS(uint64_t);
+    else if (width_bytes == 4) FILL_SHORT_RUNS(uint32_t);
+    return KT_OK;
+}
+
 kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_column *dict,
                             size_t max_len, kt_column *out, size_t n, size_t max_bytes, kt_error *err)
 {
@@ -162,6 +203,11 @@ kt_status kt_pq_dict_decode(const uint8_t *src, size_t len, int width, const kt_
     while (done < n) {
         size_t got;
         bool repeated;
+        if (width_bytes >= 4) {
+            KT_TRY(fill_short_runs(&r, n - done, dict, width_bytes, out, &got, err));
+            done += got;
+            if (got) continue;
+        }
         size_t max = n - done < BATCH ? n - done : BATCH;
         KT_TRY(kt_pq_rle_batch(&r, idx, max, &got, &repeated, done, n, err));
         switch (width_bytes) {

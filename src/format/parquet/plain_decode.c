@@ -48,21 +48,23 @@ kt_status kt_pq_plain_byte_array(const uint8_t *src, size_t len, kt_column *out,
     int64_t *off = out->offsets + out->len;
     char *bytes = out->bytes;
     int64_t end = off[0];
-    size_t p = 0;
     /* Invariant: the bytes left cover this value's prefix and every later
-     * value's 4-byte prefix, so the payload stays within len - 4n. */
+     * value's 4-byte prefix, so the payload stays within len - 4n. q walks
+     * the prefixes (a chain of one load and one add per value). */
+    const uint8_t *q = src;
     for (size_t i = 0; i < n; i++) {
-        uint32_t l = kt_pq_le32(src + p);
-        p += 4;
+        uint32_t l = kt_pq_le32(q);
+        const uint8_t *v = q + 4;
+        size_t p = (size_t)(v - src);
         size_t room = len - p - 4 * (n - 1 - i);
         if (l > room)
             return kt_fail(err, KT_ERR_FORMAT,
                            "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
                            i, l, room);
-        kt_pq_copy_value(bytes + end, src + p, l, len - p);
+        kt_pq_copy_value(bytes + end, v, l, len - p);
         end += l;
         off[i + 1] = end;
-        p += l;
+        q = v + l;
     }
     out->len += n;
     return KT_OK;
@@ -78,28 +80,33 @@ kt_status kt_pq_plain_byte_array_in_place(kt_column *out, size_t at, size_t len,
         return kt_fail(err, KT_ERR_NOMEM, "out of memory for %zu byte-array values", n);
     int64_t *off = out->offsets + out->len;
     char *bytes = out->bytes;
-    size_t end = (size_t)off[0], p = at, stop = at + len, cap = out->bytes_cap;
-    /* limit: where this value must end so every later value keeps its
-     * 4-byte prefix (the payload stays within len - 4n) */
-    size_t limit = stop - 4 * (n - 1);
+    char *dst = bytes + off[0];
+    const char *q = bytes + at, *cap_end = bytes + out->bytes_cap;
+    /* limit: the offset where this value must end so every later value
+     * keeps its 4-byte prefix (the payload stays within len - 4n) */
+    size_t limit = at + len - 4 * (n - 1);
+    /* Each value's prefix says where the next begins: a chain of loads.
+     * q points at the next prefix, so each link is one load from q and
+     * one add (no indexed address), the shortest chain. */
     for (size_t i = 0; i < n; i++, limit += 4) {
-        uint32_t l = kt_pq_le32((const uint8_t *)bytes + p);
-        p += 4;
-        if (l > limit - p)
+        uint32_t l = kt_pq_le32((const uint8_t *)q);
+        const char *v = q + 4;
+        size_t room = limit - (size_t)(v - bytes);
+        if (l > room)
             return kt_fail(err, KT_ERR_FORMAT,
                            "PLAIN BYTE_ARRAY: value %zu has length %u, only %zu bytes left in the page",
-                           i, l, limit - p);
+                           i, l, room);
         /* Values only move down, by at least 4 bytes per value so far: a
          * 32-byte block copy is safe once the gap covers a block. */
-        if (l <= 32 && p - end >= 32 && cap - p >= 32) {
-            __builtin_memcpy(bytes + end, bytes + p, 16);
-            __builtin_memcpy(bytes + end + 16, bytes + p + 16, 16);
+        if (l <= 32 && v - dst >= 32 && cap_end - v >= 32) {
+            __builtin_memcpy(dst, v, 16);
+            __builtin_memcpy(dst + 16, v + 16, 16);
         } else {
-            memmove(bytes + end, bytes + p, l);
+            memmove(dst, v, l);
         }
-        end += l;
-        off[i + 1] = (int64_t)end;
-        p += l;
+        dst += l;
+        off[i + 1] = (int64_t)(dst - bytes);
+        q = v + l;
     }
     out->len += n;
     return KT_OK;

@@ -97,6 +97,8 @@ static kt_status load_run(kt_pq_rle *r, size_t done, size_t n, kt_error *err)
  * call and a header parse per handful of values. */
 #define SHORT_RUN 16
 
+typedef uint32_t kt_u32x4_rle __attribute__((vector_size(16)));
+
 static kt_status expand_short_runs(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, size_t done,
                                    size_t n, kt_error *err)
 {
@@ -120,12 +122,60 @@ static kt_status expand_short_runs(kt_pq_rle *r, uint32_t *out, size_t max, size
         }
         size_t take = r->left < max - k ? (size_t)r->left : max - k;
         uint32_t v = r->value;
-        for (size_t i = 0; i < take; i++) out[k + i] = v;
+        if (max - k >= SHORT_RUN) {
+            /* take < SHORT_RUN (16): four fixed 4-value stores, no loop;
+             * the excess is overwritten by the next run or left unused */
+            const kt_u32x4_rle v4 = { v, v, v, v };
+            memcpy(out + k, &v4, sizeof v4);
+            memcpy(out + k + 4, &v4, sizeof v4);
+            memcpy(out + k + 8, &v4, sizeof v4);
+            memcpy(out + k + 12, &v4, sizeof v4);
+        } else {
+            for (size_t i = 0; i < take; i++) out[k + i] = v;
+        }
         k += take;
         r->left -= take;
     }
     *got = k;
     return KT_OK;
+}
+
+size_t kt_pq_rle_short_runs(kt_pq_rle *r, size_t max, uint32_t *values, uint8_t *counts, size_t max_runs,
+                            size_t *nvalues)
+{
+    size_t k = 0, runs = 0;
+    const uint8_t *src = r->src;
+    const size_t len = r->len;
+    const int width = r->width;
+    if (width <= 0 || width > 8 || r->packed || r->left >= SHORT_RUN) {
+        *nvalues = 0;
+        return 0;
+    }
+    if (r->left) {                       /* the rest of the current run */
+        size_t take = r->left < max ? (size_t)r->left : max;
+        values[runs] = r->value;
+        counts[runs++] = (uint8_t)take;
+        r->left -= take;
+        k += take;
+    }
+    size_t p = r->pos;
+    while (runs < max_runs && k < max && p + 2 <= len) {
+        /* a one-byte RLE header of a short run and its one-byte value */
+        uint8_t h = src[p], v = src[p + 1];
+        if (h >= 0x80 || (h & 1) || (h >> 1) >= SHORT_RUN || (width < 8 && v >> width)) break;
+        size_t count = h >> 1, take = count < max - k ? count : max - k;
+        values[runs] = v;
+        counts[runs++] = (uint8_t)take;
+        k += take;
+        p += 2;
+        if (take < count) {              /* the batch ends inside this run */
+            r->value = v;
+            r->left = count - take;
+        }
+    }
+    r->pos = p;
+    *nvalues = k;
+    return runs;
 }
 
 kt_status kt_pq_rle_batch(kt_pq_rle *r, uint32_t *out, size_t max, size_t *got, bool *repeated,

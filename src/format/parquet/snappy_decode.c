@@ -55,11 +55,14 @@ static inline void copy_back(uint8_t *dst, size_t op, size_t off, size_t len, si
     uint8_t *d = dst + op;
     const uint8_t *s = d - off;
     if (off >= 16 && usize - op >= 64) {
-        /* blocks in order: each reads only bytes already final */
+        /* blocks in order: each reads only bytes already final. Two
+         * always (most copies are 17..32 bytes: no length test for them) */
         copy16(d, s);
-        if (len > 16) copy16(d + 16, s + 16);
-        if (len > 32) copy16(d + 32, s + 32);
-        if (len > 48) copy16(d + 48, s + 48);
+        copy16(d + 16, s + 16);
+        if (len > 32) {
+            copy16(d + 32, s + 32);
+            copy16(d + 48, s + 48);
+        }
     } else if (off >= len) {
         memcpy(d, s, len);
     } else {
@@ -100,12 +103,18 @@ kt_status kt_pq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, si
             if (ip >= end) return corrupt(err);
             len = 4 + ((tag >> 2) & 7);
             off = (size_t)(tag >> 5) << 8 | *ip++;
-        } else {
-            size_t nb = (tag & 3) == 2 ? 2 : 4;
-            if ((size_t)(end - ip) < nb) return corrupt(err);
+        } else if ((tag & 3) == 2) {
+            /* the common copy: its offset read as two bytes, not through
+             * le_n's loop (a variable count compiles to a loop per copy) */
+            if ((size_t)(end - ip) < 2) return corrupt(err);
             len = (size_t)(tag >> 2) + 1;
-            off = le_n(ip, nb);
-            ip += nb;
+            off = (size_t)ip[0] | (size_t)ip[1] << 8;
+            ip += 2;
+        } else {
+            if ((size_t)(end - ip) < 4) return corrupt(err);
+            len = (size_t)(tag >> 2) + 1;
+            off = le_n(ip, 4);
+            ip += 4;
         }
         if (off == 0 || off > op || len > usize - op) return corrupt(err);
         copy_back(dst, op, off, len, usize);
