@@ -69,7 +69,13 @@ static kt_status push_random(rng *r, kt_column *c, const kt_pq_field *f, int nul
     case KT_PQ_W_STRING: {
         char buf[LONG_STRING];
         size_t len;
-        if (vocab) {
+        bool last_present = c->len > 0 && (!c->valid || c->valid[c->len - 1]);
+        if (vocab && last_present && below(r, 2) == 0) {
+            /* runs of one value: the encoder's repeat shortcut, across
+             * pages and a dictionary falling back to PLAIN mid-run */
+            len = (size_t)(c->offsets[c->len] - c->offsets[c->len - 1]);
+            memcpy(buf, c->bytes + c->offsets[c->len - 1], len);
+        } else if (vocab) {
             len = (size_t)snprintf(buf, sizeof buf, "w%d", (int)below(r, 12));
             if (below(r, 20) == 0) len = 0;
         } else {

@@ -351,10 +351,31 @@ static kt_status append_string_value(kt_pq_col_enc *e, const char *s, size_t len
     return KT_OK;
 }
 
+/* The previous dictionary-encoded value of this call: a row equal to it
+ * takes its index without hashing (low-cardinality columns come in runs,
+ * e.g. a file name repeated on every row of that file). */
+typedef struct repeat_cache {
+    const char *s;      /* NULL: none */
+    size_t len;
+    uint32_t index;
+} repeat_cache;
+
+static kt_status append_present_string(kt_pq_col_enc *e, const char *s, size_t len, string_range *r,
+                                       repeat_cache *last, kt_error *err)
+{
+    if (last->s && len == last->len && memcmp(s, last->s, len) == 0)
+        return push_index(e, last->index) == KT_OK ? KT_OK : nomem(err, "buffering indices");
+    KT_TRY(append_string_value(e, s, len, r, err));
+    /* only while the dictionary is in use: after a fallback rows are PLAIN */
+    *last = e->dict_mode ? (repeat_cache){ s, len, e->indices[e->n_indices - 1] } : (repeat_cache){ 0 };
+    return KT_OK;
+}
+
 static kt_status append_string_rows(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
                                     string_range *r, kt_error *err)
 {
     const uint8_t *valid = e->o.nullable ? col->valid : NULL;
+    repeat_cache last = { 0 };
     for (size_t i = start; i < start + n; i++) {
         bool present = !valid || valid[i];
         if (present) {
@@ -362,7 +383,7 @@ static kt_status append_string_rows(kt_pq_col_enc *e, const kt_column *col, size
             if (len < 0 || len > INT32_MAX)
                 return kt_fail(err, KT_ERR_USAGE, "row %zu: string length %lld is invalid or over 2 GiB",
                                i, (long long)len);
-            KT_TRY(append_string_value(e, col->bytes + col->offsets[i], (size_t)len, r, err));
+            KT_TRY(append_present_string(e, col->bytes + col->offsets[i], (size_t)len, r, &last, err));
         } else {
             kt_pq_stats_add_nulls(&e->page_stats, 1);
         }
