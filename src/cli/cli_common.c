@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -38,4 +39,10 @@ const char *kt_cli_option_value(int argc, char **argv, int *i, const char *name,
         return NULL;
     }
     return argv[++*i];
+}
+
+bool kt_cli_unsafe_no_fsync(void)
+{
+    const char *unsafe = getenv("KINETL_UNSAFE_NO_FSYNC");
+    return unsafe && !strcmp(unsafe, "1");
 }

@@ -3,8 +3,9 @@
  * place so they read the same everywhere:
  *   data/runtime error:  "kinetl <command>: <message>"                   -> exit 1
  *   usage error:         "kinetl <command>: <problem> (see kinetl <command> --help)" -> exit 2
- * and the "--name VALUE" / "--name=VALUE" matcher of the commands that
- * parse their own argv. Lines go to stderr; nothing is allocated.
+ * the "--name VALUE" / "--name=VALUE" matcher of the commands that parse
+ * their own argv, and the one environment switch every writing command
+ * reads. Lines go to stderr; nothing is allocated.
  */
 #ifndef KT_CLI_CLI_COMMON_H
 #define KT_CLI_CLI_COMMON_H
@@ -23,5 +24,9 @@ int kt_cli_usage_error(const char *command, const char *fmt, ...) KT_PRINTF(2, 3
  * "--name=VALUE"; NULL if argv[*i] is another option, or (with *missing
  * set) if "--name" is the last argument. */
 const char *kt_cli_option_value(int argc, char **argv, int *i, const char *name, bool *missing);
+
+/* KINETL_UNSAFE_NO_FSYNC=1: no fsync anywhere (tests that kill processes
+ * on purpose, benchmarks against peers that never fsync). */
+bool kt_cli_unsafe_no_fsync(void);
 
 #endif

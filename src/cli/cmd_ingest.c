@@ -237,8 +237,7 @@ static int run_ingest(const kt_cli_globals *g, ingest_args *a)
     kt_ingest_step_result res;
     memset(&res, 0, sizeof res);
     /* tests that kill the process on purpose need no durability against power loss */
-    const char *unsafe = getenv("KINETL_UNSAFE_NO_FSYNC");
-    a->step.ingest.no_fsync = unsafe && !strcmp(unsafe, "1");
+    a->step.ingest.no_fsync = kt_cli_unsafe_no_fsync();
     kt_status s = load_config(g->lake, a, &a->step.ingest.config, &err);
     if (s != KT_OK) {
         fprintf(stderr, "kinetl ingest: %s\n", err.msg);

@@ -198,7 +198,7 @@ static void *worker(void *arg)
 {
     shared *s = arg;
     kt_error err = { 0 };
-    kt_process_options po = { .skip_current = s->o->skip_current };
+    kt_process_options po = { .delta.no_fsync = kt_cli_unsafe_no_fsync(), .skip_current = s->o->skip_current };
     kt_process_ctx *ctx = NULL;
     kt_status st = kt_process_ctx_new(s->lake, &po, &ctx, &err);
     for (size_t i; (i = atomic_fetch_add(&s->next, 1)) < s->nruns;) {
@@ -266,7 +266,7 @@ int kt_cmd_process(const kt_cli_globals *g, int argc, char **argv)
         free(o.runs);
         return KT_EXIT_ERROR;
     }
-    kt_process_options po = { .skip_current = o.skip_current };
+    kt_process_options po = { .delta.no_fsync = kt_cli_unsafe_no_fsync(), .skip_current = o.skip_current };
     kt_process_ctx *ctx = NULL;
     char **all = NULL;
     size_t nall = 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_common.h"
 #include "orchestrate/summary.h"
 #include "orchestrate/worker_pool.h"
 
@@ -147,11 +148,10 @@ int kt_pipeline_cli_start(kt_pipeline_cli *c, const kt_cli_globals *g)
         fprintf(stderr, "kinetl %s: %s\n", c->command, err.msg);
         return KT_EXIT_ERROR;
     }
-    const char *unsafe = getenv("KINETL_UNSAFE_NO_FSYNC");
     kt_pipeline_options o = {
         .lake = g->lake, .source_dir = c->source, .command = c->command, .threads = (size_t)c->threads,
         .cancel = &c->cancel, .log = c->log, .progress = !c->no_progress && kt_log_is_terminal(c->log),
-        .retry_failed = c->retry_failed, .no_fsync = unsafe && !strcmp(unsafe, "1"),
+        .retry_failed = c->retry_failed, .no_fsync = kt_cli_unsafe_no_fsync(),
     };
     if (kt_pipeline_open(&o, &c->session, NULL, &err) != KT_OK) {
         fprintf(stderr, "kinetl %s: %s\n", c->command, err.msg);
