@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "core/arena.h"
-#include "core/hash.h"
 #include "orchestrate/hash_files.h"
 #include "pipeline/ingest_discover.h"
 
@@ -34,6 +33,7 @@ typedef struct candidate {
     uint64_t hash;
     kt_file_verdict verdict;
     bool known;              /* state.db has a row for the path */
+    const kt_file_hash *read; /* hashed in this step (NULL: state.db's hash); valid during triage */
 } candidate;
 
 static void report(const kt_ingest_step_options *o, const candidate *c, const kt_ingest_result *r, const char *note)
@@ -59,16 +59,15 @@ static kt_status cached_hash(kt_state *st, const kt_ingest_step_options *o, cons
     return KT_OK;
 }
 
-/* Every file's hash: cached ones from state.db, the others read on the
- * ingest threads at once. hashes[i] is file i's; .status says whether it
- * could be read (cached files are KT_OK). */
+/* Every candidate's hash: cached ones from state.db, the others read on
+ * the ingest threads at once into fresh[] (c->read says whether the file
+ * could be read). */
 static kt_status hash_all(kt_state *st, const kt_ingest_step_options *o, const kt_source_list *list,
-                          candidate *cands, kt_file_hash *hashes, kt_error *err)
+                          candidate *cands, kt_file_hash *fresh, kt_error *err)
 {
     const char **paths = calloc(list->n ? list->n : 1, sizeof *paths);
-    size_t *which = calloc(list->n ? list->n : 1, sizeof *which);
-    kt_file_hash *fresh = calloc(list->n ? list->n : 1, sizeof *fresh);
-    kt_status s = paths && which && fresh ? KT_OK : kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    if (!paths) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    kt_status s = KT_OK;
     kt_arena arena;
     kt_arena_init(&arena, 0);
     size_t m = 0;
@@ -76,21 +75,16 @@ static kt_status hash_all(kt_state *st, const kt_ingest_step_options *o, const k
         bool cached;
         kt_arena_reset(&arena);
         s = cached_hash(st, o, &list->files[i], &arena, &cands[i], &cached, err);
-        hashes[i] = (kt_file_hash){ .status = KT_OK, .hash = cands[i].hash, .size = list->files[i].size };
         if (s == KT_OK && !cached) {
             paths[m] = list->files[i].path;
-            which[m++] = i;
+            cands[i].read = &fresh[m++];
         }
     }
     kt_arena_free(&arena);
     if (s == KT_OK) kt_hash_files(paths, m, o->ingest.threads > 1 ? (size_t)o->ingest.threads : 1, fresh);
-    for (size_t k = 0; s == KT_OK && k < m; k++) {
-        hashes[which[k]] = fresh[k];
-        cands[which[k]].hash = fresh[k].hash;
-    }
+    for (size_t i = 0; s == KT_OK && i < list->n; i++)
+        if (cands[i].read) cands[i].hash = cands[i].read->hash;
     free(paths);
-    free(which);
-    free(fresh);
     return s;
 }
 
@@ -207,16 +201,16 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
                         size_t *ncands, kt_ingest_step_result *res, kt_error *err)
 {
     *ncands = 0;
-    kt_file_hash *hashes = calloc(list->n ? list->n : 1, sizeof *hashes);
-    if (!hashes) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
-    kt_status s = hash_all(st, o, list, cands, hashes, err);
+    kt_file_hash *fresh = calloc(list->n ? list->n : 1, sizeof *fresh);
+    if (!fresh) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
+    kt_status s = hash_all(st, o, list, cands, fresh, err);
     kt_arena arena;
     kt_arena_init(&arena, 0);
     for (size_t i = 0; s == KT_OK && i < list->n; i++) {
         candidate c = cands[i];
         kt_arena_reset(&arena);
-        if (hashes[i].status != KT_OK) {
-            s = unreadable(st, o, &c, &hashes[i].error, res, err);
+        if (c.read && c.read->status != KT_OK) {
+            s = unreadable(st, o, &c, &c.read->error, res, err);
             continue;
         }
         s = kt_state_file_classify(st, c.src->rel, c.src->size, c.hash, &arena, &c.verdict, NULL, NULL, err);
@@ -241,7 +235,7 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
         cands[(*ncands)++] = c;
     }
     kt_arena_free(&arena);
-    free(hashes);
+    free(fresh);
     return s;
 }
 
