@@ -23,6 +23,13 @@ int64_t kt_clock_mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t kt_clock_thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 void kt_time_format_iso(int64_t us, int digits, char out[KT_ISO_TIME_MAX])
 {
     int64_t sec = us / 1000000, frac = us % 1000000;

@@ -20,6 +20,8 @@
 
 int64_t kt_clock_wall_us(void);
 int64_t kt_clock_mono_ns(void);
+/* CPU time consumed by the calling thread: wall minus this is time spent waiting. */
+int64_t kt_clock_thread_cpu_ns(void);
 
 /* digits: 0, 3 or 6 (other values are clamped to the nearest of these). */
 void kt_time_format_iso(int64_t us, int digits, char out[KT_ISO_TIME_MAX]);

@@ -310,7 +310,7 @@ static kt_status check_current(step *s, kt_process_ctx *ctx, size_t i, kt_error 
     return KT_OK;
 }
 
-static void log_attempt(const step *s, size_t i, kt_status status, const kt_error *err, double seconds)
+static void log_attempt(const step *s, size_t i, kt_status status, const kt_error *err, double seconds, double cpu)
 {
     const run_outcome *out = &s->outcomes[i];
     const char *run = s->plan->runs[i].run_uuid;
@@ -319,8 +319,9 @@ static void log_attempt(const step *s, size_t i, kt_status status, const kt_erro
     else if (out->current)
         kt_log_msg(s->o->log, KT_LOG_DEBUG, "run %s: the tables are current; recorded", run);
     else
-        kt_log_msg(s->o->log, KT_LOG_DEBUG, "run %s (%s): %" PRId64 " readings -> %" PRId64 " rows in %.2f s", run,
-                   kt_dirty_reason_name(s->plan->runs[i].reason), out->result.readings, out->result.rows, seconds);
+        kt_log_msg(s->o->log, KT_LOG_DEBUG, "run %s (%s): %" PRId64 " readings -> %" PRId64 " rows in %.3f s (%.3f s CPU)",
+                   run, kt_dirty_reason_name(s->plan->runs[i].reason), out->result.readings, out->result.rows, seconds,
+                   cpu);
 }
 
 static kt_status process_task(void *worker_ctx, void *shared, size_t task, kt_error *err)
@@ -330,12 +331,12 @@ static kt_status process_task(void *worker_ctx, void *shared, size_t task, kt_er
     kt_process_ctx *ctx = worker_ctx;
     run_outcome *out = &s->outcomes[i];
     const kt_plan_run *p = &s->plan->runs[i];
-    int64_t started = kt_clock_wall_us(), t0 = kt_clock_mono_ns();
+    int64_t started = kt_clock_wall_us(), t0 = kt_clock_mono_ns(), c0 = kt_clock_thread_cpu_ns();
     kt_status st = p->may_be_current ? check_current(s, ctx, i, err) : KT_OK;
     if (st == KT_OK && !out->current) st = kt_process_run(ctx, p->run_uuid, s->o->cfg, &out->result, err);
     snprintf(out->result.run_uuid, sizeof out->result.run_uuid, "%s", p->run_uuid);
     out->state_status = record_attempt(s, i, st, err, started);
-    log_attempt(s, i, st, err, (double)(kt_clock_mono_ns() - t0) * 1e-9);
+    log_attempt(s, i, st, err, (double)(kt_clock_mono_ns() - t0) * 1e-9, (double)(kt_clock_thread_cpu_ns() - c0) * 1e-9);
     if (out->current) kt_progress_item_skipped(s->o->progress);
     else kt_progress_run_done(s->o->progress, st == KT_OK);
     return st;

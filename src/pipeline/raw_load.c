@@ -21,6 +21,8 @@ struct kt_raw_loader {
     kt_reading *readings;
     size_t cap;
     kt_column cols[NCOLS];
+    int8_t *field_of_code;   /* the row group's `field` dictionary, classified once */
+    size_t field_codes_cap;
     uint64_t sum_lo, sum_hi; /* fingerprint lanes */
 };
 
@@ -33,6 +35,7 @@ void kt_raw_loader_free(kt_raw_loader *l)
 {
     if (!l) return;
     free(l->readings);
+    free(l->field_of_code);
     for (int c = 0; c < NCOLS; c++) kt_column_free(&l->cols[c]);
     free(l);
 }
@@ -115,8 +118,51 @@ static kt_status bad_row(const where *w, int col, size_t row, const char *what, 
                    w->row_group, col_names[col], row, what);
 }
 
-static kt_status convert_row(const kt_column *cols, const file_cols *fc, size_t i, const where *w,
-                             kt_reading *out, kt_error *err)
+/* `field` of the row group in hand: dictionary codes classified once (fields
+ * non-NULL, ncodes entries, -1 = not a field name), or strings parsed per row. */
+typedef struct field_lookup {
+    const int8_t *fields;
+    size_t ncodes;
+} field_lookup;
+
+static bool field_at(const kt_column *col, const field_lookup *fl, size_t i, kt_field *field)
+{
+    if (fl->fields) {
+        int32_t code = KT_COL_I32(col)[i];
+        if (code < 0 || (size_t)code >= fl->ncodes || fl->fields[code] < 0) return false;
+        *field = (kt_field)fl->fields[code];
+        return true;
+    }
+    size_t len;
+    const char *name = kt_column_bytes_at(col, i, &len);
+    return kt_field_parse(name, len, field);
+}
+
+/* Raw files are written dictionary-encoded: six names classified per row
+ * group instead of a string copied and compared per reading. */
+static kt_status classify_field_codes(kt_raw_loader *l, const kt_pq_reader *r, field_lookup *fl, kt_error *err)
+{
+    const kt_column *dict = kt_pq_dictionary(r, COL_FIELD);
+    *fl = (field_lookup){ NULL, 0 };
+    if (!dict) return KT_OK;
+    if (dict->len > l->field_codes_cap) {
+        int8_t *t = realloc(l->field_of_code, dict->len);
+        if (!t) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory for the field dictionary", kt_pq_path(r));
+        l->field_of_code = t;
+        l->field_codes_cap = dict->len;
+    }
+    for (size_t c = 0; c < dict->len; c++) {
+        size_t len;
+        const char *name = kt_column_bytes_at(dict, c, &len);
+        kt_field f;
+        l->field_of_code[c] = kt_field_parse(name, len, &f) ? (int8_t)f : -1;
+    }
+    *fl = (field_lookup){ l->field_of_code, dict->len };
+    return KT_OK;
+}
+
+static kt_status convert_row(const kt_column *cols, const file_cols *fc, const field_lookup *fl, size_t i,
+                             const where *w, kt_reading *out, kt_error *err)
 {
     for (int c = 0; c < NCOLS; c++)
         if (!kt_column_is_valid(&cols[c], i)) return bad_row(w, c, i, "null", err);
@@ -127,10 +173,8 @@ static kt_status convert_row(const kt_column *cols, const file_cols *fc, size_t 
     int64_t robot = cols[COL_ROBOT].type == KT_INT32 ? KT_COL_I32(&cols[COL_ROBOT])[i]
                                                       : KT_COL_I64(&cols[COL_ROBOT])[i];
     if (robot != 1 && robot != 2) return bad_row(w, COL_ROBOT, i, "not 1 or 2", err);
-    size_t len;
-    const char *name = kt_column_bytes_at(&cols[COL_FIELD], i, &len);
     kt_field field;
-    if (!kt_field_parse(name, len, &field)) return bad_row(w, COL_FIELD, i, "not one of fx fy fz x y z", err);
+    if (!field_at(&cols[COL_FIELD], fl, i, &field)) return bad_row(w, COL_FIELD, i, "not one of fx fy fz x y z", err);
     double v = cols[COL_VALUE].type == KT_DOUBLE ? KT_COL_DOUBLE(&cols[COL_VALUE])[i]
                                                  : (double)KT_COL_FLOAT(&cols[COL_VALUE])[i];
     if (!isfinite(v)) return bad_row(w, COL_VALUE, i, "not finite", err);
@@ -171,6 +215,7 @@ static kt_status load_file(kt_raw_loader *l, const char *path, size_t *n, size_t
 {
     kt_pq_reader *r;
     KT_TRY(kt_pq_open(path, &r, err));
+    kt_pq_set_dictionary_codes(r, true);
     file_cols fc;
     kt_status st = resolve_columns(r, &fc, err);
     int64_t rows = kt_pq_num_rows(r);
@@ -184,8 +229,10 @@ static kt_status load_file(kt_raw_loader *l, const char *path, size_t *n, size_t
         if (st == KT_OK && got > l->cap - *n)
             st = kt_fail(err, KT_ERR_FORMAT, "%s: row groups hold more rows than the footer says", path);
         where w = { path, rg };
+        field_lookup fl;
+        if (st == KT_OK) st = classify_field_codes(l, r, &fl, err);
         for (size_t i = 0; st == KT_OK && i < got; i++) {
-            st = convert_row(l->cols, &fc, i, &w, &l->readings[*n + i], err);
+            st = convert_row(l->cols, &fc, &fl, i, &w, &l->readings[*n + i], err);
             if (st == KT_OK) fingerprint_add(l, &l->readings[*n + i]);
         }
         if (st != KT_OK) break;

@@ -16,6 +16,9 @@
 #include "pipeline/process_run.h"
 #include "pipeline/process_tables.h"
 #include "pipeline/transform.h"
+#include "format/parquet/writer.h"
+#include "lake/delta/write_type.h"
+#include "pipeline/ingest_tables.h"
 #include "process_fixture.h"
 #include "transform_fixture.h"
 
@@ -632,6 +635,108 @@ TEST(a_damaged_raw_file_is_named_and_nothing_is_written)
     tf_run_free(&run);
 }
 
+/* One raw file of run written directly (dictionary pages or PLAIN strings),
+ * with `field` replaced by bad_name at row bad_row (SIZE_MAX: none). */
+static kt_status put_raw_file(kt_delta_table *raw, const char *run, const kt_reading *r, size_t n, bool dictionary,
+                              size_t bad_row, const char *bad_name, kt_error *err)
+{
+    const kt_delta_field *df = kt_ingest_raw_fields();
+    kt_pq_field fields[KT_RAW_FIELDS - 1];
+    for (int i = 1; i < KT_RAW_FIELDS; i++)
+        fields[i - 1] = (kt_pq_field){ df[i].name, kt_delta_type_writer(df[i].type), df[i].nullable };
+    kt_column c[KT_RAW_FIELDS - 1];
+    const kt_type types[KT_RAW_FIELDS - 1] = { KT_INT64, KT_INT32, KT_BYTES, KT_BYTES, KT_DOUBLE, KT_BYTES };
+    for (int i = 0; i < KT_RAW_FIELDS - 1; i++) kt_column_init(&c[i], types[i]);
+    kt_status st = KT_OK;
+    for (size_t i = 0; st == KT_OK && i < n; i++) {
+        const char *f = i == bad_row ? bad_name : kt_field_name((kt_field)r[i].field);
+        const char *sensor = r[i].field >= KT_FIELD_X ? "encoder" : "load_cell";
+        st = kt_column_push_i64(&c[0], r[i].time_us);
+        if (st == KT_OK) st = kt_column_push_i32(&c[1], r[i].robot);
+        if (st == KT_OK) st = kt_column_push_bytes(&c[2], sensor, strlen(sensor));
+        if (st == KT_OK) st = kt_column_push_bytes(&c[3], f, strlen(f));
+        if (st == KT_OK) st = kt_column_push_double(&c[4], r[i].value);
+        if (st == KT_OK) st = kt_column_push_bytes(&c[5], "s.parquet", 9);
+    }
+    kt_delta_txn *x = NULL;
+    const char *pv[1] = { run };
+    char rel[1024], abs[2048];
+    if (st == KT_OK) st = kt_delta_txn_begin(raw, NULL, &x, err);
+    if (st == KT_OK) st = kt_delta_txn_new_file_path(x, pv, rel, sizeof rel, err);
+    if (st == KT_OK) {
+        snprintf(abs, sizeof abs, "%s/%s", kt_delta_dir(raw), rel);
+        kt_pq_write_options o;
+        kt_pq_write_options_default(&o);
+        o.dictionary = dictionary;
+        o.no_fsync = true;
+        kt_pq_writer *w = NULL;
+        st = kt_pq_writer_open(abs, fields, KT_RAW_FIELDS - 1, &o, &w, err);
+        if (st == KT_OK) st = kt_pq_writer_write(w, c, n, err);
+        if (st == KT_OK) st = kt_pq_writer_close(w, err);
+        kt_pq_writer_free(w);
+    }
+    if (st == KT_OK) st = kt_delta_txn_add_file(x, rel, pv, NULL, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
+    kt_delta_txn_free(x);
+    for (int i = 0; i < KT_RAW_FIELDS - 1; i++) kt_column_free(&c[i]);
+    return st;
+}
+
+/* raw_load classifies `field` once per dictionary entry when the file is
+ * dictionary-encoded, per row otherwise: both must give the same tables. */
+TEST(field_names_from_dictionary_and_plain_pages_process_alike)
+{
+    kt_error err = { 0 };
+    tf_run run = { 0 };
+    CHECK(tf_clean_run(&run, 3.0, 21) == 0);
+    lake a, b;
+    CHECK_OK(lake_new(&a, "pdict", &err), &err);
+    CHECK_OK(lake_new(&b, "pplain", &err), &err);
+    CHECK_OK(put_raw_file(a.raw, "r", run.r, run.n, true, SIZE_MAX, NULL, &err), &err);
+    CHECK_OK(put_raw_file(b.raw, "r", run.r, run.n, false, SIZE_MAX, NULL, &err), &err);
+    kt_transform_config cfg;
+    kt_transform_config_default(&cfg);
+    kt_process_result ra, rb;
+    CHECK_OK(process_one(a.dir, "r", &cfg, &ra, &err), &err);
+    CHECK_OK(process_one(b.dir, "r", &cfg, &rb, &err), &err);
+    CHECK_EQ_INT(ra.readings, (int64_t)run.n);
+    CHECK_EQ_INT(rb.readings, (int64_t)run.n);
+    const char *tables[] = { "aligned", "features" };
+    for (int t = 0; t < 2; t++) {
+        pf_rows x = { 0 }, y = { 0 };
+        CHECK_OK(pf_read_table(a.dir, tables[t], "r", &x, &err), &err);
+        CHECK_OK(pf_read_table(b.dir, tables[t], "r", &y, &err), &err);
+        CHECK(x.rows > 0);
+        CHECK_MSG(rows_equal(&x, &y, "processed_at"), "%s differs between dictionary and plain raw", tables[t]);
+        pf_rows_free(&x);
+        pf_rows_free(&y);
+    }
+    lake_free(&a);
+    lake_free(&b);
+    tf_run_free(&run);
+}
+
+TEST(an_unknown_field_name_is_named_with_its_row_in_either_encoding)
+{
+    for (int dictionary = 0; dictionary < 2; dictionary++) {
+        kt_error err = { 0 };
+        tf_run run = { 0 };
+        CHECK(tf_clean_run(&run, 1.0, 8) == 0);
+        lake l;
+        CHECK_OK(lake_new(&l, "pfield", &err), &err);
+        CHECK_OK(put_raw_file(l.raw, "r", run.r, run.n, dictionary, 23, "fq", &err), &err);
+        kt_transform_config cfg;
+        kt_transform_config_default(&cfg);
+        kt_process_result res;
+        CHECK_EQ_INT(process_one(l.dir, "r", &cfg, &res, &err), KT_ERR_FORMAT);
+        CHECK_MSG(strstr(err.msg, "'field'") && strstr(err.msg, "row 23") && strstr(err.msg, "not one of"),
+                  "dictionary %d: %s", dictionary, err.msg);
+        CHECK_EQ_INT(active_files(l.dir, "aligned"), 0);
+        lake_free(&l);
+        tf_run_free(&run);
+    }
+}
+
 /*
  * Memory per run against the decoded readings (24 bytes each: kt_reading),
  * measured two ways on runs of 30 s, 2 min and 10 min:
@@ -713,5 +818,7 @@ TEST_MAIN_BEGIN("process")
     RUN(ctx, quarantined_rows_are_counted_by_canonical_run_id);
     RUN(ctx, concurrent_workers_commit_different_and_same_runs);
     RUN(ctx, a_damaged_raw_file_is_named_and_nothing_is_written);
+    RUN(ctx, field_names_from_dictionary_and_plain_pages_process_alike);
+    RUN(ctx, an_unknown_field_name_is_named_with_its_row_in_either_encoding);
     RUN(ctx, memory_per_run_is_at_most_three_times_the_readings);
 TEST_MAIN_END()
