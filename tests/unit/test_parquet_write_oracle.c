@@ -176,6 +176,14 @@ TEST(writes_oracle_files)
     kt_pq_write_options o;
     kt_pq_write_options_default(&o);
     o.no_fsync = true;
+    o.row_group_rows = 12000;
+    o.page_bytes = 4096;
+    o.dict_max_bytes = 2048;
+    o.byte_stream_split = true;
+    snprintf(path, sizeof path, "%s/bss.parquet", dir);
+    CHECK_OK(write_formula_file(path, 30000, 7001, &o, &err), &err);
+    kt_pq_write_options_default(&o);
+    o.no_fsync = true;
     snprintf(path, sizeof path, "%s/defaults.parquet", dir);
     CHECK_OK(write_formula_file(path, 100000, 65536, &o, &err), &err);
     o.dictionary = false;

@@ -171,6 +171,9 @@ static kt_status build_page_body(kt_pq_col_enc *e, const kt_buf **body, kt_pq_en
         }
     } else if (e->o.type == KT_PQ_W_BOOL) {
         KT_TRY(kt_pq_pack_bools(e->values.data, e->values.len, b));
+    } else if (e->o.type == KT_PQ_W_DOUBLE && e->o.byte_stream_split) {
+        KT_TRY(kt_pq_byte_stream_split_encode(e->values.data, e->values.len, e->width, b));
+        *encoding = KT_PQ_ENC_BYTE_STREAM_SPLIT;
     } else if (e->o.nullable) {
         KT_TRY(kt_buf_append(b, e->values.data, e->values.len));
     } else {

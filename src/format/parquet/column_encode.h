@@ -39,6 +39,7 @@ typedef struct kt_pq_col_enc_opts {
     size_t page_bytes;
     size_t dict_max_bytes;
     bool dictionary;
+    bool byte_stream_split;        /* DOUBLE pages as BYTE_STREAM_SPLIT */
     kt_pq_compressor *compressor;  /* shared by the writer's columns; NULL: kt_pq_compress */
 } kt_pq_col_enc_opts;
 

@@ -37,4 +37,8 @@ static inline kt_status kt_pq_plain_encode_byte_array(kt_buf *out, const void *p
     return KT_OK;
 }
 
+/* Appends n bytes of width-byte values as BYTE_STREAM_SPLIT: byte k of
+ * every value, for k = 0 .. width-1 (Encodings.md). n is a multiple of width. */
+kt_status kt_pq_byte_stream_split_encode(const uint8_t *values, size_t n, size_t width, kt_buf *out);
+
 #endif

@@ -239,7 +239,7 @@ kt_status kt_pq_writer_open(const char *path, const kt_pq_field *fields, size_t 
             .type = w->fields[i].type, .nullable = w->fields[i].nullable, .codec = w->o.codec,
             .level = w->o.compression_level, .page_bytes = w->o.page_bytes,
             .dict_max_bytes = w->o.dict_max_bytes, .dictionary = w->o.dictionary,
-            .compressor = w->compressor,
+            .byte_stream_split = w->o.byte_stream_split, .compressor = w->compressor,
         };
         kt_pq_col_enc_init(&w->cols[i], &co);
     }
@@ -527,7 +527,7 @@ static bool same_encoding(const kt_pq_writer *a, const kt_pq_writer *b)
 {
     return a->o.codec == b->o.codec && a->o.compression_level == b->o.compression_level &&
            a->o.page_bytes == b->o.page_bytes && a->o.dict_max_bytes == b->o.dict_max_bytes &&
-           a->o.dictionary == b->o.dictionary;
+           a->o.dictionary == b->o.dictionary && a->o.byte_stream_split == b->o.byte_stream_split;
 }
 
 kt_status kt_pq_writer_pair(kt_pq_writer *a, kt_pq_writer *b, kt_error *err)

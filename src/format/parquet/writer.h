@@ -59,6 +59,10 @@ typedef struct kt_pq_write_options {
     size_t page_bytes;          /* default 1 MiB */
     size_t dict_max_bytes;      /* default 1 MiB */
     bool dictionary;            /* default true: dictionary-encode strings */
+    bool byte_stream_split;     /* default false: DOUBLE pages as BYTE_STREAM_SPLIT (the eight
+                                   byte planes one after another) instead of PLAIN; measured
+                                   sensor doubles then compress 6-25% smaller with ZSTD, and no
+                                   slower. Readers need Parquet format 2.8 (2019) or later. */
     const kt_pq_key_value *kv;  /* key-value metadata, copied */
     size_t num_kv;
     bool no_fsync;              /* for tests and scratch files only */
