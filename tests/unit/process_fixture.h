@@ -32,6 +32,19 @@ static inline kt_status pf_create_raw(const char *lake, kt_delta_table **t, kt_e
     return KT_OK;
 }
 
+/* Appends one reading to the six non-partition raw columns, `field` as the given text. */
+static inline kt_status pf_push_raw_row(kt_column c[6], const kt_reading *r, const char *field, const char *source)
+{
+    const char *sensor = r->field >= KT_FIELD_X ? "encoder" : "load_cell";
+    kt_status st = kt_column_push_i64(&c[0], r->time_us);
+    if (st == KT_OK) st = kt_column_push_i32(&c[1], r->robot);
+    if (st == KT_OK) st = kt_column_push_bytes(&c[2], sensor, strlen(sensor));
+    if (st == KT_OK) st = kt_column_push_bytes(&c[3], field, strlen(field));
+    if (st == KT_OK) st = kt_column_push_double(&c[4], r->value);
+    if (st == KT_OK) st = kt_column_push_bytes(&c[5], source, strlen(source));
+    return st;
+}
+
 /* One commit adding, as one file of partition run, the readings r[0..n)
  * (robot_id written as given); with `window`, only those whose time is in
  * (after_us, until_us]. */
@@ -50,14 +63,7 @@ static inline kt_status pf_append_raw_window(kt_delta_table *t, const char *run,
     size_t rows = 0;
     for (size_t i = 0; st == KT_OK && i < n; i++) {
         if (window && (r[i].time_us <= after_us || r[i].time_us > until_us)) continue;
-        const char *f = kt_field_name((kt_field)r[i].field);
-        const char *sensor = r[i].field >= KT_FIELD_X ? "encoder" : "load_cell";
-        st = kt_column_push_i64(&c[0], r[i].time_us);
-        if (st == KT_OK) st = kt_column_push_i32(&c[1], r[i].robot);
-        if (st == KT_OK) st = kt_column_push_bytes(&c[2], sensor, strlen(sensor));
-        if (st == KT_OK) st = kt_column_push_bytes(&c[3], f, strlen(f));
-        if (st == KT_OK) st = kt_column_push_double(&c[4], r[i].value);
-        if (st == KT_OK) st = kt_column_push_bytes(&c[5], source, strlen(source));
+        st = pf_push_raw_row(c, &r[i], kt_field_name((kt_field)r[i].field), source);
         rows++;
     }
     kt_delta_txn *x = NULL;

@@ -649,14 +649,7 @@ static kt_status put_raw_file(kt_delta_table *raw, const char *run, const kt_rea
     for (int i = 0; i < KT_RAW_FIELDS - 1; i++) kt_column_init(&c[i], types[i]);
     kt_status st = KT_OK;
     for (size_t i = 0; st == KT_OK && i < n; i++) {
-        const char *f = i == bad_row ? bad_name : kt_field_name((kt_field)r[i].field);
-        const char *sensor = r[i].field >= KT_FIELD_X ? "encoder" : "load_cell";
-        st = kt_column_push_i64(&c[0], r[i].time_us);
-        if (st == KT_OK) st = kt_column_push_i32(&c[1], r[i].robot);
-        if (st == KT_OK) st = kt_column_push_bytes(&c[2], sensor, strlen(sensor));
-        if (st == KT_OK) st = kt_column_push_bytes(&c[3], f, strlen(f));
-        if (st == KT_OK) st = kt_column_push_double(&c[4], r[i].value);
-        if (st == KT_OK) st = kt_column_push_bytes(&c[5], "s.parquet", 9);
+        st = pf_push_raw_row(c, &r[i], i == bad_row ? bad_name : kt_field_name((kt_field)r[i].field), "s.parquet");
     }
     kt_delta_txn *x = NULL;
     const char *pv[1] = { run };
