@@ -94,7 +94,7 @@ static void attempt_free(attempt *a)
 static kt_status attempt_open(const kt_ingest_tables *t, attempt *a, size_t nworkers, kt_error *err)
 {
     const kt_ingest_options *o = a->o;
-    kt_ingest_stage_options so = { .memory_limit = o->memory_limit, .no_fsync = o->no_fsync, .txn_lock = &a->lock };
+    kt_ingest_stage_options so = { .memory_limit = o->memory_limit, .txn_lock = &a->lock };
     KT_TRY(kt_delta_snapshot_load(t->quarantine, -1, &a->snap_q, err));
     KT_TRY(kt_delta_snapshot_load(t->raw, -1, &a->snap_r, err));
     KT_TRY(kt_delta_txn_begin(t->quarantine, a->snap_q, &a->txn_q, err));

@@ -286,10 +286,7 @@ static kt_status write_file(kt_ingest_stage *s, const part *p, size_t n, char **
     if (st != KT_OK) return st;
     snprintf(abs, sizeof abs, "%s/%s", s->table_dir, relbuf);
     kt_pq_write_options o;
-    kt_pq_write_options_default(&o);
-    o.no_fsync = s->o.no_fsync;
-    o.defer_sync = true; /* the raw/quarantine commit makes it durable (adopt) */
-    o.byte_stream_split = true; /* as every Delta data file (lake/delta/datafile.c) */
+    kt_delta_txn_file_options(s->txn, &o); /* sync deferred: the raw/quarantine commit makes it durable (adopt) */
     kt_pq_writer *w;
     KT_TRY(kt_pq_writer_open(abs, s->pq, s->ncols, &o, &w, err));
     st = kt_pq_writer_write(w, p->cols, n, err);

@@ -36,7 +36,6 @@ typedef struct kt_ingest_stage kt_ingest_stage;
 
 typedef struct kt_ingest_stage_options {
     size_t memory_limit;    /* bytes of buffered rows; 0 = 32 MiB */
-    bool no_fsync;          /* data files (tests only) */
     /* Held around every call on the txn, so stages of several threads can
      * share one transaction; NULL when one thread owns it. Data files are
      * encoded and written outside the lock. */

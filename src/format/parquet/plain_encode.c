@@ -57,15 +57,8 @@ kt_status kt_pq_byte_stream_split_encode(const uint8_t *values, size_t n, size_t
     KT_TRY(kt_buf_reserve(out, n));
     size_t count = width ? n / width : 0;
     uint8_t *dst = out->data + out->len;
-    if (width == 8) { /* the common case, unrolled: one pass over the values */
-        for (size_t i = 0; i < count; i++) {
-            const uint8_t *v = values + i * 8;
-            for (int k = 0; k < 8; k++) dst[(size_t)k * count + i] = v[k];
-        }
-    } else {
-        for (size_t k = 0; k < width; k++)
-            for (size_t i = 0; i < count; i++) dst[k * count + i] = values[i * width + k];
-    }
+    for (size_t i = 0; i < count; i++) /* one pass over the values, a store into each plane */
+        for (size_t k = 0; k < width; k++) dst[k * count + i] = values[i * width + k];
     out->len += count * width;
     return KT_OK;
 }

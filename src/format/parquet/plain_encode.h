@@ -1,7 +1,8 @@
 /*
  * format/parquet/plain_encode.h — PLAIN encoding of fixed-width values
  * and byte arrays (Encodings.md: little-endian values back to back; byte
- * arrays as a 4-byte little-endian length and the bytes).
+ * arrays as a 4-byte little-endian length and the bytes), and its
+ * byte-plane variant BYTE_STREAM_SPLIT for fixed-width values.
  *
  * Contract: only non-null values are encoded (nulls live in definition
  * levels). valid may be NULL (all present). Functions append to out and

@@ -60,17 +60,22 @@ static kt_status data_schema(kt_delta_txn *x, file_schema *fs, kt_error *err)
     return KT_OK;
 }
 
+void kt_delta_txn_file_options(const kt_delta_txn *x, kt_pq_write_options *o)
+{
+    kt_pq_write_options_default(o);
+    o->codec = KT_PQ_CODEC_ZSTD;
+    o->no_fsync = x->t->opts.no_fsync;
+    o->defer_sync = true;        /* made durable by the commit, with the txn's other files */
+    o->byte_stream_split = true; /* docs/TABLES.md: doubles compress better, readers from 2019 on */
+    if (x->t->opts.compression_level) o->compression_level = x->t->opts.compression_level;
+    if (x->t->opts.row_group_rows) o->row_group_rows = x->t->opts.row_group_rows;
+}
+
 static kt_status open_writer(kt_delta_txn *x, const char *abs, const file_schema *fs,
                              kt_pq_writer **w, kt_error *err)
 {
     kt_pq_write_options o;
-    kt_pq_write_options_default(&o);
-    o.codec = KT_PQ_CODEC_ZSTD;
-    o.no_fsync = x->t->opts.no_fsync;
-    o.defer_sync = true; /* made durable by the commit, with the txn's other files */
-    o.byte_stream_split = true; /* docs/TABLES.md: doubles compress better, readers from 2019 on */
-    if (x->t->opts.compression_level) o.compression_level = x->t->opts.compression_level;
-    if (x->t->opts.row_group_rows) o.row_group_rows = x->t->opts.row_group_rows;
+    kt_delta_txn_file_options(x, &o);
     kt_status st = kt_pq_writer_open(abs, fs->pq, fs->n, &o, w, err);
     if (st == KT_ERR_IO) {
         /* a concurrent vacuum may have removed the (then empty) partition directory */
