@@ -15,8 +15,10 @@
 
 #include "check.h"
 #include "core/arena.h"
+#include "format/parquet/byte_transpose.h"
 #include "format/parquet/decode.h"
 #include "format/parquet/metadata.h"
+#include "format/parquet/plain_encode.h"
 #include "format/parquet/thrift_decode.h"
 
 /* ---------------------------------------------------------------- thrift */
@@ -496,6 +498,45 @@ TEST(byte_stream_split_reassembles)
     CHECK(memcmp(o3, "abcdef", 6) == 0);
 }
 
+/* 8-byte values: the 16-at-a-time transposition and the scalar tail agree
+ * with the definition (byte k of value i at plane k, position i) for every
+ * count around the block size, at odd offsets, with planes longer than the
+ * values (a page whose planes hold more values than it decodes); the
+ * encoder lays its planes out the same way. */
+TEST(byte_stream_split_width8_matches_definition)
+{
+    enum { MAX = 70, STRIDE_EXTRA = 5 };
+    uint8_t values[MAX * 8 + 1], planes[(MAX + STRIDE_EXTRA) * 8 + 1], back[MAX * 8 + 2];
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < sizeof values; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        values[i] = (uint8_t)x;
+    }
+    for (size_t n = 0; n <= MAX; n++) {
+        size_t stride = n + (n % 3 == 0 ? 0 : STRIDE_EXTRA);
+        const uint8_t *v = values + (n & 1); /* unaligned every other time */
+        kt_pq_split8(v, n, planes + 1, stride);
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < 8; k++)
+                CHECK_MSG(planes[1 + k * stride + i] == v[8 * i + k], "split n=%zu value %zu byte %zu", n, i, k);
+        memset(back, 0xee, sizeof back);
+        kt_pq_join8(planes + 1, stride, n, back + 1);
+        CHECK_MSG(memcmp(back + 1, v, 8 * n) == 0, "join n=%zu", n);
+        CHECK_EQ_INT(back[1 + 8 * n], 0xee); /* nothing written past the values */
+        kt_error err;
+        CHECK_OK(kt_pq_byte_stream_split(planes + 1, 8 * stride, 8, back, n, &err), &err);
+        CHECK_MSG(memcmp(back, v, 8 * n) == 0, "decode n=%zu", n);
+        kt_buf out;
+        kt_buf_init(&out);
+        CHECK_OK(kt_pq_byte_stream_split_encode(v, 8 * n, 8, &out), NULL);
+        CHECK_EQ_INT(out.len, 8 * n);
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < 8; k++)
+                CHECK_MSG(out.data[k * n + i] == v[8 * i + k], "encode n=%zu value %zu byte %zu", n, i, k);
+        kt_buf_free(&out);
+    }
+}
+
 TEST(int96_and_decimal_conversion)
 {
     /* 2022-11-23T20:40:00.444Z: Julian day 2459907, 74400444000000 ns into the day. */
@@ -791,6 +832,7 @@ TEST_MAIN_BEGIN("parquet_read_decoders")
     RUN(ctx, delta_binary_packed_round_trips_with_wrapping);
     RUN(ctx, delta_byte_arrays_spec_examples);
     RUN(ctx, byte_stream_split_reassembles);
+    RUN(ctx, byte_stream_split_width8_matches_definition);
     RUN(ctx, int96_and_decimal_conversion);
     RUN(ctx, dictionary_indices_are_range_checked);
     RUN(ctx, short_rle_runs_expand_exactly);

@@ -6,6 +6,8 @@
  */
 #include "format/parquet/decode.h"
 
+#include "format/parquet/byte_transpose.h"
+
 static void join4(const uint8_t *src, size_t stride, uint8_t *dst, size_t n)
 {
     const uint8_t *s0 = src, *s1 = src + stride, *s2 = src + 2 * stride, *s3 = src + 3 * stride;
@@ -14,15 +16,6 @@ static void join4(const uint8_t *src, size_t stride, uint8_t *dst, size_t n)
         dst[4 * i + 1] = s1[i];
         dst[4 * i + 2] = s2[i];
         dst[4 * i + 3] = s3[i];
-    }
-}
-
-static void join8(const uint8_t *src, size_t stride, uint8_t *dst, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v = 0;
-        for (int k = 0; k < 8; k++) v |= (uint64_t)src[(size_t)k * stride + i] << (8 * k);
-        __builtin_memcpy(dst + 8 * i, &v, 8);
     }
 }
 
@@ -40,7 +33,7 @@ kt_status kt_pq_byte_stream_split(const uint8_t *src, size_t len, size_t width, 
     if (width == 4) {
         join4(src, stride, dst, n);
     } else if (width == 8) {
-        join8(src, stride, dst, n);
+        kt_pq_join8(src, stride, n, dst);
     } else {
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < width; k++) dst[i * width + k] = src[k * stride + i];

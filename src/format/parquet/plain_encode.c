@@ -6,6 +6,9 @@
 #include "format/parquet/plain_encode.h"
 
 #include <stdbool.h>
+#include <string.h>
+
+#include "format/parquet/byte_transpose.h"
 
 static bool host_is_little_endian(void)
 {
@@ -57,8 +60,10 @@ kt_status kt_pq_byte_stream_split_encode(const uint8_t *values, size_t n, size_t
     KT_TRY(kt_buf_reserve(out, n));
     size_t count = width ? n / width : 0;
     uint8_t *dst = out->data + out->len;
-    for (size_t i = 0; i < count; i++) /* one pass over the values, a store into each plane */
-        for (size_t k = 0; k < width; k++) dst[k * count + i] = values[i * width + k];
+    if (width == 8) kt_pq_split8(values, count, dst, count);
+    else
+        for (size_t i = 0; i < count; i++) /* one pass over the values, a store into each plane */
+            for (size_t k = 0; k < width; k++) dst[k * count + i] = values[i * width + k];
     out->len += count * width;
     return KT_OK;
 }
