@@ -1,6 +1,11 @@
 /*
  * pipeline/ingest_dedup.c — open-addressing set of 24-byte reading keys,
  * linear probing, load at most 3/4, bounded by a byte budget.
+ *
+ * Invariants: slots[i] is occupied iff slots[i].gen == d->gen; gen >= 1
+ * whenever slots exist, and a fresh table is all zero (every slot empty).
+ * A hash h maps to slot (h * cap) >> 64, which needs no power-of-two
+ * capacity: the table is sized to the readings, not rounded up to double.
  */
 #include "pipeline/ingest_dedup.h"
 
@@ -10,23 +15,43 @@
 
 #include "core/hash.h"
 
-#define EMPTY INT64_MIN
 #define MIN_SLOTS 256
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* Large tables are probed at random: on 4 KiB pages nearly every probe is
- * a TLB miss and every page a fault. They are 2 MiB-aligned and asked to
- * be backed by transparent huge pages (a hint; the kernel may decline). */
-static kt_dedup_key *alloc_slots(size_t n)
+static size_t round_up(size_t n, size_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
+/* A zeroed table of n slots. Large ones are mapped directly (the kernel
+ * hands out zero pages, so no pass clears them) on 2 MiB boundaries and
+ * asked for transparent huge pages: probes land at random, and on 4 KiB
+ * pages nearly every one would be a TLB miss. *mapped: bytes mapped, or 0. */
+static kt_dedup_key *alloc_slots(size_t n, size_t *mapped)
 {
     size_t bytes = n * sizeof(kt_dedup_key);
-    if (bytes < 2 * HUGE_PAGE) return malloc(bytes);
-    void *p = NULL;
-    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0) return NULL;
+    *mapped = 0;
+    if (bytes < 2 * HUGE_PAGE) return calloc(n, sizeof(kt_dedup_key));
+    size_t len = round_up(bytes, HUGE_PAGE), span = len + HUGE_PAGE;
+    uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    uint8_t *start = (uint8_t *)round_up((uintptr_t)p, HUGE_PAGE);
+    if (start > p) munmap(p, (size_t)(start - p));
+    if (start + len < p + span) munmap(start + len, (size_t)(p + span - (start + len)));
 #ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
+    madvise(start, len, MADV_HUGEPAGE);
 #endif
-    return p;
+    *mapped = len;
+    return (kt_dedup_key *)start;
+}
+
+static void free_slots(kt_dedup *d)
+{
+    if (d->mapped) munmap(d->slots, d->mapped);
+    else free(d->slots);
+    d->slots = NULL;
+    d->cap = 0;
+    d->mapped = 0;
 }
 
 void kt_dedup_init(kt_dedup *d, size_t max_bytes)
@@ -37,55 +62,65 @@ void kt_dedup_init(kt_dedup *d, size_t max_bytes)
 
 void kt_dedup_free(kt_dedup *d)
 {
-    free(d->slots);
+    free_slots(d);
     kt_dedup_init(d, d->max_bytes);
 }
 
-static void clear_slots(kt_dedup_key *slots, size_t n)
+/* A new generation empties every slot at once; only when the 16-bit
+ * counter wraps (every 65535 resets) is the table cleared for real. */
+static void next_generation(kt_dedup *d)
 {
-    for (size_t i = 0; i < n; i++) slots[i].time_us = EMPTY;
+    d->count = 0;
+    if (++d->gen != 0) return;
+    if (d->slots) memset(d->slots, 0, d->cap * sizeof *d->slots);
+    d->gen = 1;
 }
 
-/* Clearing is deferred to first use: kt_dedup_reserve may replace the table first. */
 void kt_dedup_reset(kt_dedup *d)
 {
-    d->stale = d->slots != NULL;
-    d->count = 0;
+    next_generation(d);
     d->resets = 0;
 }
 
-static void freshen(kt_dedup *d)
+static size_t max_slots(const kt_dedup *d)
 {
-    if (!d->stale) return;
-    clear_slots(d->slots, d->mask + 1);
-    d->stale = false;
+    return d->max_bytes / sizeof(kt_dedup_key);
 }
 
-/* Slots for n readings at load <= 3/4 (a power of two, at least MIN_SLOTS), capped by the budget. */
+/* Slots for n readings at load <= 3/4 (at least MIN_SLOTS), capped by the budget. */
 static size_t slots_for(const kt_dedup *d, size_t n)
 {
-    size_t slots = MIN_SLOTS;
-    while (slots / 4 * 3 < n && slots * 2 * sizeof(kt_dedup_key) <= d->max_bytes) slots *= 2;
-    return slots;
+    size_t want = n > SIZE_MAX / 8 ? SIZE_MAX / 8 : n / 3 * 4 + n % 3 * 2 + 1, cap = max_slots(d);
+    if (want < MIN_SLOTS) want = MIN_SLOTS;
+    return want < cap ? want : cap;
+}
+
+/* Replaces the table by an empty one of n slots; false when allocation fails. */
+static bool replace_slots(kt_dedup *d, size_t n)
+{
+    size_t mapped;
+    kt_dedup_key *slots = alloc_slots(n, &mapped);
+    if (!slots) return false;
+    free_slots(d);
+    d->slots = slots;
+    d->cap = n;
+    d->mapped = mapped;
+    d->gen = 1;
+    d->count = 0;
+    return true;
 }
 
 void kt_dedup_reserve(kt_dedup *d, size_t expected)
 {
     if (d->count) return;
-    size_t want = slots_for(d, expected), have = d->slots ? d->mask + 1 : 0;
-    if (have >= want && have / 4 <= want) return;
-    kt_dedup_key *slots = alloc_slots(want);
-    if (!slots) return;
-    free(d->slots);
-    clear_slots(slots, want);
-    d->slots = slots;
-    d->mask = want - 1;
-    d->stale = false;
+    size_t want = slots_for(d, expected);
+    if (d->cap >= want && d->cap / 4 <= want) return;
+    replace_slots(d, want); /* on failure the old table stays: inserts grow later */
 }
 
 size_t kt_dedup_bytes(const kt_dedup *d)
 {
-    return d->slots ? (d->mask + 1) * sizeof(kt_dedup_key) : 0;
+    return d->cap * sizeof(kt_dedup_key);
 }
 
 static inline uint64_t key_hash(const kt_dedup_key *k)
@@ -95,39 +130,62 @@ static inline uint64_t key_hash(const kt_dedup_key *k)
                          meta * 0x2545f4914f6cdd1dULL);
 }
 
+/* The slot a hash starts probing at: the high bits of h * cap. */
+static inline size_t home_slot(uint64_t h, size_t cap)
+{
+#ifdef __SIZEOF_INT128__
+    return (size_t)(((unsigned __int128)h * cap) >> 64);
+#else
+    return (size_t)(h % cap);
+#endif
+}
+
 static inline bool key_eq(const kt_dedup_key *a, const kt_dedup_key *b)
 {
     return a->time_us == b->time_us && a->value_bits == b->value_bits && a->run == b->run &&
            a->robot == b->robot && a->field == b->field;
 }
 
-static kt_dedup_key *probe(kt_dedup_key *slots, size_t mask, const kt_dedup_key *k, uint64_t h)
+/* The slot holding k, or the empty slot where it belongs. */
+static kt_dedup_key *probe(kt_dedup_key *slots, size_t cap, uint16_t gen, const kt_dedup_key *k, uint64_t h)
 {
-    size_t i = (size_t)h & mask;
-    while (slots[i].time_us != EMPTY && !key_eq(&slots[i], k)) i = (i + 1) & mask;
+    size_t i = home_slot(h, cap);
+    while (slots[i].gen == gen && !key_eq(&slots[i], k)) i = i + 1 == cap ? 0 : i + 1;
     return &slots[i];
 }
 
-/* Doubles the table; false when the budget forbids it (or malloc fails at a size above the minimum). */
+/* About doubles the table; false when the budget forbids it or allocation fails. */
 static bool grow(kt_dedup *d)
 {
-    size_t n = d->slots ? (d->mask + 1) * 2 : MIN_SLOTS;
-    if (d->slots && n * sizeof(kt_dedup_key) > d->max_bytes) return false;
-    kt_dedup_key *slots = alloc_slots(n);
-    if (!slots) return false;
-    clear_slots(slots, n);
-    for (size_t i = 0; d->slots && i <= d->mask; i++)
-        if (d->slots[i].time_us != EMPTY) *probe(slots, n - 1, &d->slots[i], key_hash(&d->slots[i])) = d->slots[i];
-    free(d->slots);
-    d->slots = slots;
-    d->mask = n - 1;
+    size_t n = d->cap ? d->cap * 2 : MIN_SLOTS;
+    if (n > max_slots(d)) n = max_slots(d);
+    if (n <= d->cap) return false;
+    kt_dedup_key *old = d->slots;
+    size_t old_cap = d->cap, old_mapped = d->mapped, count = d->count;
+    uint16_t old_gen = d->gen;
+    d->slots = NULL; /* replace_slots must not free the table being rehashed */
+    d->mapped = 0;
+    if (!replace_slots(d, n)) {
+        d->slots = old, d->cap = old_cap, d->mapped = old_mapped, d->gen = old_gen;
+        return false;
+    }
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old[i].gen != old_gen) continue;
+        kt_dedup_key k = old[i];
+        k.gen = d->gen;
+        *probe(d->slots, d->cap, d->gen, &k, key_hash(&k)) = k;
+    }
+    d->count = count;
+    if (old_mapped) munmap(old, old_mapped);
+    else free(old);
     return true;
 }
 
-static inline kt_dedup_key make_key(int64_t time_us, double value, uint32_t run, uint8_t robot, uint8_t field)
+static inline kt_dedup_key make_key(int64_t time_us, double value, uint32_t run, uint8_t robot, uint8_t field,
+                                    uint16_t gen)
 {
     if (value == 0) value = 0.0; /* -0.0 -> +0.0 */
-    kt_dedup_key k = { .time_us = time_us, .run = run, .robot = robot, .field = field };
+    kt_dedup_key k = { .time_us = time_us, .run = run, .robot = robot, .field = field, .gen = gen };
     memcpy(&k.value_bits, &value, sizeof value);
     return k;
 }
@@ -135,35 +193,30 @@ static inline kt_dedup_key make_key(int64_t time_us, double value, uint32_t run,
 void kt_dedup_prefetch(const kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
                        uint8_t field)
 {
-    if (!d->slots || d->stale) return;
-    kt_dedup_key k = make_key(time_us, value, run, robot, field);
-    __builtin_prefetch(&d->slots[key_hash(&k) & d->mask]);
+    if (!d->slots) return;
+    kt_dedup_key k = make_key(time_us, value, run, robot, field, d->gen);
+    __builtin_prefetch(&d->slots[home_slot(key_hash(&k), d->cap)]);
 }
 
 kt_status kt_dedup_insert(kt_dedup *d, int64_t time_us, double value, uint32_t run, uint8_t robot,
                           uint8_t field, bool *fresh)
 {
-    kt_dedup_key k = make_key(time_us, value, run, robot, field);
-    if (time_us == EMPTY) { /* cannot be stored; never happens for validated times */
-        *fresh = true;
-        return KT_OK;
-    }
-    freshen(d);
+    if (!d->slots && !grow(d)) return KT_ERR_NOMEM;
+    kt_dedup_key k = make_key(time_us, value, run, robot, field, d->gen);
     uint64_t h = key_hash(&k);
-    kt_dedup_key *slot = d->slots ? probe(d->slots, d->mask, &k, h) : NULL;
-    if (slot && slot->time_us != EMPTY) {
+    kt_dedup_key *slot = probe(d->slots, d->cap, d->gen, &k, h);
+    if (slot->gen == d->gen) {
         *fresh = false;
         return KT_OK;
     }
     /* new: make room first (grow, or start a new window when over budget) */
-    if (!d->slots || (d->count + 1) * 4 > (d->mask + 1) * 3) {
+    if ((d->count + 1) * 4 > d->cap * 3) {
         if (!grow(d)) {
-            if (!d->slots) return KT_ERR_NOMEM;
-            clear_slots(d->slots, d->mask + 1); /* start a new window */
-            d->count = 0;
+            next_generation(d);
             d->resets++;
         }
-        slot = probe(d->slots, d->mask, &k, h);
+        k.gen = d->gen;
+        slot = probe(d->slots, d->cap, d->gen, &k, h);
     }
     *slot = k;
     d->count++;

@@ -13,7 +13,11 @@
  *    only duplicates within each window of distinct readings are caught.
  *    `resets` counts that, so callers can report the file's dedup as
  *    windowed instead of exact — never silently. With the default 128 MiB
- *    a file is exact up to ~3.1 million distinct readings (2^22 slots at load 3/4).
+ *    a file is exact up to ~4 million distinct readings (load at most 3/4).
+ *  - The table holds as many slots as the readings need, not a power of
+ *    two (a hash maps to a slot by multiply-shift), so a file of 1.6 M
+ *    readings takes 51 MB, not 96. Slots carry the generation that wrote
+ *    them: a reset is one increment, not a pass over the table.
  *  - kt_dedup_reserve sizes an empty set for the readings a file is
  *    expected to hold (its footer's row count), within the budget: a file
  *    then costs no rehashing, and a small file after a large one does not
@@ -33,16 +37,17 @@ typedef struct kt_dedup_key {
     uint64_t value_bits;   /* normalised: -0.0 as +0.0 */
     uint32_t run;          /* caller's dense run index */
     uint8_t robot, field;
-    uint16_t zero;         /* always 0 */
+    uint16_t gen;          /* the set's generation when written; any other: empty */
 } kt_dedup_key;
 
 typedef struct kt_dedup {
-    kt_dedup_key *slots;   /* time_us == INT64_MIN: empty */
-    size_t mask;           /* capacity - 1 (0 when no table yet) */
+    kt_dedup_key *slots;
+    size_t cap;            /* slots (0 when no table yet) */
     size_t count;
     size_t max_bytes;
+    size_t mapped;         /* bytes mmapped for slots; 0: slots came from malloc */
     uint64_t resets;
-    bool stale;            /* reset since the slots were last cleared: clear before use */
+    uint16_t gen;          /* >= 1 while slots exist */
 } kt_dedup;
 
 void kt_dedup_init(kt_dedup *d, size_t max_bytes);
