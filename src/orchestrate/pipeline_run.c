@@ -92,8 +92,14 @@ static void on_file_decided(void *ctx, const kt_ingest_step_file *f)
 {
     ingest_watch *w = ctx;
     if (f->result) {
-        if (f->result->outcome == KT_INGEST_FAILED)
-            kt_log_msg(w->log, KT_LOG_WARN, "file %s failed: %s", f->rel, f->result->error);
+        const kt_ingest_result *r = f->result;
+        if (r->outcome == KT_INGEST_FAILED)
+            kt_log_msg(w->log, KT_LOG_WARN, "file %s failed: %s", f->rel, r->error);
+        else if (r->outcome == KT_INGEST_INGESTED)
+            kt_log_msg(w->log, KT_LOG_DEBUG,
+                       "file %s: %" PRId64 " readings accepted, %" PRId64 " quarantined in %.3f s (%.3f s CPU)",
+                       f->rel, r->stats.counts.accepted, r->stats.counts.quarantined, r->stats.seconds,
+                       r->stats.cpu_seconds);
         return; /* counted when read */
     }
     /* decided without a batch: known, changed, failed before, or unreadable for hashing */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/dict.h"
 #include "format/parquet/reader.h"
 #include "pipeline/ingest_tables.h"
@@ -149,7 +150,10 @@ static kt_status ingest_one(worker *w, const plan_item *item, kt_error *err)
     kt_error ferr;
     kt_error_clear(&ferr);
     bool file_fault = false;
+    int64_t t0 = kt_clock_mono_ns(), c0 = kt_clock_thread_cpu_ns();
     kt_status st = kt_ingest_read_file(w->cleaner, src->path, src->source_file, &out, &res->stats, &file_fault, &ferr);
+    res->stats.seconds = (double)(kt_clock_mono_ns() - t0) * 1e-9;
+    res->stats.cpu_seconds = (double)(kt_clock_thread_cpu_ns() - c0) * 1e-9;
     if (st != KT_OK && !file_fault) {
         *err = ferr;
         return st;

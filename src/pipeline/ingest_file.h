@@ -42,6 +42,7 @@ typedef struct kt_ingest_file_stats {
     int row_groups;
     int nextra;                  /* columns ignored */
     char extra[256];
+    double seconds, cpu_seconds; /* reading, cleaning and staging it: wall, and the reading thread's CPU */
 } kt_ingest_file_stats;
 
 /* path: where to read; source_file: the lineage name stored in the tables. */

@@ -31,6 +31,13 @@ for t in raw aligned features run_stats; do
 done
 before=$(log_listing "$lake"); digest1=$(all_digest "$lake")
 
+# At debug level each file and each run reports its wall and CPU time.
+"$KINETL" --log-level debug --lake "$tmp/lake_debug" run --source "$src" -j 2 >/dev/null 2>"$tmp/debug"; rc=$?
+files_timed=$(grep -cE ' debug file [^ ]+\.parquet: [0-9]+ readings accepted, 0 quarantined in [0-9.]+ s \([0-9.]+ s CPU\)$' "$tmp/debug")
+runs_timed=$(grep -cE ' debug run [^ ]+ \(never processed\): [0-9]+ readings -> [0-9]+ rows in [0-9.]+ s \([0-9.]+ s CPU\)$' "$tmp/debug")
+check debug_log_times_files_and_runs $([ $rc = 0 ] && [ "$files_timed" = 2 ] && [ "$runs_timed" = 2 ]; echo $?) \
+  "rc=$rc files=$files_timed runs=$runs_timed $(head -c 2000 "$tmp/debug")"
+
 out=$("$KINETL" --lake "$lake" run --source "$src" 2>&1); rc=$?
 check rerun_up_to_date $([ $rc = 0 ] && grep -q 'kinetl run: up to date' <<<"$out"; echo $?) "rc=$rc $out"
 check rerun_no_commit $([ "$before" = "$(log_listing "$lake")" ]; echo $?) "a table got a commit"
