@@ -1,17 +1,24 @@
 /*
  * core/alloc_policy.c — glibc allocator settings for kinetl (see the header).
  *
- * Why these three: a pipeline cycle allocates and frees the same large
- * buffers again and again (per file: duplicate set, stages, Parquet pages;
- * per run: readings, transform scratch, output columns). By default glibc
- * gives every thread its own arena, returns the top of a heap to the kernel
- * once 128 KiB are free and serves big requests with fresh mmaps, so each
- * reuse page-faults zeroed pages in again (kernel time), and with -j 2
- * each worker's arena faults in its own copy. One arena lets a worker
- * reuse what ingest freed; small allocations still go through per-thread
- * caches, so the shared arena lock was not measurable. Allocations above
- * 32 MiB (the largest threshold glibc accepts) still use mmap.
- */
+ * Why these: a pipeline cycle allocates and frees the same large buffers
+ * again and again (per file: duplicate set, stages, Parquet pages; per
+ * run: readings, transform scratch, output columns). By default glibc
+ * returns the top of a heap to the kernel once 128 KiB are free and serves
+ * requests above 128 KiB..32 MiB (its adaptive threshold) with fresh mmaps,
+ * so each reuse page-faults zeroed pages in again (kernel time). Here the
+ * heap is never trimmed during a cycle and only allocations above 32 MiB
+ * (the largest threshold glibc accepts) use mmap.
+ *
+ * Arenas stay per thread (glibc's default). A single shared arena was
+ * tried (session 3) so that process workers would reuse the memory ingest
+ * threads freed; but its lock serialises every malloc of more than the
+ * per-thread cache, and a realloc copying megabytes holds it: at -j 2 the
+ * workers waited 0.1-0.35 s per scale run on it. The reuse is kept
+ * another way: worker 0 of the pool is the calling thread (the ingest's
+ * first reader too), and a thread that exits hands its arena to the next
+ * thread that starts (glibc's free list), so process workers inherit the
+ * ingest readers' heaps. */
 #include "core/alloc_policy.h"
 
 #include <stdlib.h> /* defines __GLIBC__ on glibc */
@@ -22,7 +29,6 @@
 void kt_alloc_policy_apply(void)
 {
 #ifdef __GLIBC__
-    mallopt(M_ARENA_MAX, 1);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif

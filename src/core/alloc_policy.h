@@ -4,7 +4,7 @@
  * Contract:
  *  - kt_alloc_policy_apply() is called once at the start of main, before
  *    any thread exists. It keeps freed memory in the process for reuse
- *    (one arena, no trimming, mmap only above 32 MiB) instead of handing
+ *    (no trimming, mmap only above 32 MiB) instead of handing
  *    it back to the kernel and faulting it in again, which cost kinetl run
  *    about a fifth of its CPU time and more with -j 2 (docs/ORCHESTRATE.md).
  *  - kt_alloc_policy_release() returns the free memory to the kernel; a

@@ -4,6 +4,11 @@
  * workers claim task indices from `next` under the same mutex (claims are
  * rare next to the work of a task, so one lock is plenty) and the last
  * worker to go idle wakes kt_pool_run.
+ *
+ * Worker 0 is the thread calling kt_pool_run; the pool starts only
+ * workers 1..N-1. Besides saving a thread, that keeps the scheduler's
+ * heap in use: glibc gives each thread its own malloc arena, and the
+ * memory the calling thread freed after ingest is what worker 0 reuses.
  */
 #include "orchestrate/worker_pool.h"
 
@@ -37,10 +42,10 @@ struct kt_pool {
     uint64_t generation;  /* bumped per batch */
     batch current;
     size_t next;          /* next task index to claim */
-    size_t busy;          /* workers still inside the current batch */
+    size_t busy;          /* started workers still inside the current batch */
     bool shutdown;
     worker *workers;
-    size_t started;       /* threads successfully created */
+    size_t started;       /* threads successfully created (workers 1..started) */
 };
 
 size_t kt_pool_default_threads(void)
@@ -113,7 +118,7 @@ static void stop_threads(kt_pool *pool)
     pool->shutdown = true;
     pthread_cond_broadcast(&pool->work);
     pthread_mutex_unlock(&pool->mu);
-    for (size_t i = 0; i < pool->started; i++) pthread_join(pool->workers[i].thread, NULL);
+    for (size_t i = 1; i <= pool->started; i++) pthread_join(pool->workers[i].thread, NULL);
     pool->started = 0;
 }
 
@@ -137,7 +142,7 @@ kt_status kt_pool_new(const kt_pool_config *cfg, kt_pool **out, kt_error *err)
     pthread_mutex_init(&pool->mu, NULL);
     pthread_cond_init(&pool->work, NULL);
     pthread_cond_init(&pool->idle, NULL);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 1; i < n; i++) { /* worker 0 is the caller of kt_pool_run */
         workers[i] = (worker){ .pool = pool, .index = i };
         int rc = pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]);
         if (rc != 0) {
@@ -180,9 +185,14 @@ kt_status kt_pool_run(kt_pool *pool, size_t ntasks, kt_task_fn fn, void *shared,
     pthread_mutex_lock(&pool->mu);
     pool->current = (batch){ ntasks, fn, shared, worker_ctx, results };
     pool->next = 0;
-    pool->busy = pool->nthreads;
+    pool->busy = pool->started;
     pool->generation++;
     pthread_cond_broadcast(&pool->work);
+    batch b = pool->current;
+    pthread_mutex_unlock(&pool->mu);
+    size_t task;
+    while (claim_task(pool, &task)) run_task(&b, 0, task);
+    pthread_mutex_lock(&pool->mu);
     while (pool->busy > 0) pthread_cond_wait(&pool->idle, &pool->mu);
     pool->current = (batch){ 0 };
     pthread_mutex_unlock(&pool->mu);

@@ -7,6 +7,8 @@
  *    of ntasks tasks and returns when every task has finished or been
  *    skipped. Tasks are claimed in index order from a shared queue, so
  *    with one thread they run in order 0, 1, 2...
+ *  - Worker 0 is the thread that calls kt_pool_run: a pool of N workers
+ *    starts N-1 threads, and a pool of one runs its tasks on the caller.
  *  - Worker w calls fn(worker_ctx[w], shared, task_index, err). Each
  *    worker has its own context (e.g. a transform context and arena it
  *    alone touches); worker_ctx may be NULL (every worker gets NULL).

@@ -1,4 +1,5 @@
-/* tests/unit/test_worker_pool.c — results by task index, failure isolation, per-worker contexts, cancellation. */
+/* tests/unit/test_worker_pool.c — results by task index, failure isolation, per-worker contexts, the caller as
+ * worker 0, cancellation. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -162,6 +163,47 @@ TEST(each_worker_owns_its_context)
     for (size_t i = 0; i < NTASKS; i++) CHECK(r[i].worker < 4);
 }
 
+/* Worker 0 is the thread that calls kt_pool_run (its heap is the one the
+ * caller warmed up); the others are the pool's own threads. A pool of one
+ * runs everything on the caller. Checked over two batches of one pool. */
+typedef struct thread_log {
+    pthread_t thread[NTASKS];
+} thread_log;
+
+static kt_status note_thread(void *wctx, void *shared, size_t task, kt_error *err)
+{
+    (void)wctx, (void)err;
+    thread_log *log = shared;
+    log->thread[task] = pthread_self();
+    nap_for(task);
+    return KT_OK;
+}
+
+TEST(worker_zero_is_the_calling_thread)
+{
+    for (size_t threads = 1; threads <= 3; threads += 2) {
+        static thread_log log;
+        static kt_task_result r[NTASKS];
+        kt_error err;
+        kt_pool *pool;
+        kt_pool_config cfg = { .threads = threads };
+        CHECK_OK(kt_pool_new(&cfg, &pool, &err), &err);
+        for (int batch = 0; batch < 2; batch++) {
+            CHECK_OK(kt_pool_run(pool, NTASKS, note_thread, &log, NULL, r, NULL, &err), &err);
+            size_t on_caller = 0;
+            for (size_t i = 0; i < NTASKS; i++) {
+                bool caller = pthread_equal(log.thread[i], pthread_self()) != 0;
+                CHECK_MSG(caller == (r[i].worker == 0), "task %zu: worker %zu, on caller %d", i, r[i].worker,
+                          caller);
+                on_caller += caller;
+            }
+            if (threads == 1) CHECK_EQ_INT(on_caller, NTASKS);
+            else CHECK(on_caller > 0); /* the others may or may not get any: timing */
+        }
+        kt_pool_free(pool);
+    }
+}
+
 TEST(cancellation_stops_claiming_new_tasks)
 {
     for (size_t threads = 1; threads <= 4; threads += 3) {
@@ -226,6 +268,7 @@ TEST_MAIN_BEGIN("worker_pool")
     RUN(ctx, one_thread_runs_tasks_in_index_order);
     RUN(ctx, failures_are_recorded_and_do_not_stop_the_pool);
     RUN(ctx, each_worker_owns_its_context);
+    RUN(ctx, worker_zero_is_the_calling_thread);
     RUN(ctx, cancellation_stops_claiming_new_tasks);
     RUN(ctx, a_cancelled_flag_runs_nothing);
     RUN(ctx, empty_batches_and_bad_configs);
