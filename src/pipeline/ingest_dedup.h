@@ -13,7 +13,7 @@
  *    only duplicates within each window of distinct readings are caught.
  *    `resets` counts that, so callers can report the file's dedup as
  *    windowed instead of exact — never silently. With the default 128 MiB
- *    a file is exact up to ~4 million distinct readings (load at most 3/4).
+ *    a file is exact up to ~4.2 million distinct readings (load at most 3/4).
  *  - The table holds as many slots as the readings need, not a power of
  *    two (a hash maps to a slot by multiply-shift), so a file of 1.6 M
  *    readings takes 51 MB, not 96. Slots carry the generation that wrote

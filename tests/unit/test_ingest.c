@@ -576,6 +576,24 @@ TEST(dedup_reserve_sizes_once_and_reset_forgets)
     kt_dedup_free(&d);
 }
 
+/* A reset is a new slot generation; when the 16-bit counter comes round
+ * to the generation a reading was stored under, that reading must not
+ * count as seen: the wrap clears the table for real. */
+TEST(dedup_generation_wrap_forgets_old_readings)
+{
+    kt_dedup d;
+    kt_dedup_init(&d, 1 << 16);
+    bool fresh;
+    CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 1, 3, &fresh), NULL);
+    CHECK(fresh);
+    for (int i = 0; i < 65535; i++) kt_dedup_reset(&d); /* the generation is back to the reading's */
+    CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 1, 3, &fresh), NULL);
+    CHECK_MSG(fresh, "a reading from 65535 resets ago was taken for a duplicate");
+    CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 1, 3, &fresh), NULL);
+    CHECK(!fresh);
+    kt_dedup_free(&d);
+}
+
 /* ---- schema ----------------------------------------------------------- */
 
 static kt_pq_column_info col(const char *name, int index, kt_pq_physical phys, kt_type t)
@@ -714,6 +732,7 @@ int main(void)
     RUN(ctx, dedup_exact_against_brute_force);
     RUN(ctx, dedup_memory_is_bounded_and_windowing_reported);
     RUN(ctx, dedup_reserve_sizes_once_and_reset_forgets);
+    RUN(ctx, dedup_generation_wrap_forgets_old_readings);
     RUN(ctx, schema_real_source_and_case_insensitive_names);
     RUN(ctx, schema_other_physical_types);
     RUN(ctx, schema_failures_are_one_clear_line);
