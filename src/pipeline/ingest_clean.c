@@ -35,6 +35,12 @@ struct kt_ingest_cleaner {
     uint32_t last_run_idx;
     kt_buf text; /* scratch for quarantine text */
     kt_ingest_time_cache dates;
+    /* row group read with dictionary codes: the string roles' dictionaries,
+     * and field / sensor_type classes per code (class_by_code[0] fields,
+     * [1] sensors), valid for the row group in hand */
+    const kt_column *const *dicts;
+    int8_t *class_by_code[2];
+    size_t class_cap[2];
 };
 
 /* ---- outputs ---------------------------------------------------------- */
@@ -100,6 +106,8 @@ void kt_ingest_cleaner_free(kt_ingest_cleaner *c)
     kt_name_cache_free(&c->sensors);
     kt_dedup_free(&c->dedup);
     kt_buf_free(&c->text);
+    free(c->class_by_code[0]);
+    free(c->class_by_code[1]);
     free(c);
 }
 
@@ -153,14 +161,20 @@ static void quote(const char *s, size_t n, char out[64])
     out[k] = 0;
 }
 
-static int parse_time(kt_ingest_time_cache *dates, const kt_ingest_source_column *sc, const kt_column *col, size_t i,
-                      int64_t *us, verdict *v)
+/* Row i of a string role, from the strings or through its dictionary. */
+static inline const char *text_at(const kt_column *col, const kt_column *dict, size_t i, size_t *n)
+{
+    return dict ? kt_column_bytes_at(dict, (size_t)KT_COL_I32(col)[i], n) : kt_column_bytes_at(col, i, n);
+}
+
+static int parse_time(kt_ingest_time_cache *dates, const kt_ingest_source_column *sc, const kt_column *col,
+                      const kt_column *dict, size_t i, int64_t *us, verdict *v)
 {
     if (!kt_column_is_valid(col, i)) return reject(v, KT_REASON_NULL_TIME, "time is null");
     const char *why = NULL;
     if (sc->type == KT_BYTES) {
         size_t n;
-        const char *s = kt_column_bytes_at(col, i, &n);
+        const char *s = text_at(col, dict, i, &n);
         bool blank;
         if (kt_ingest_parse_time_cached(dates, s, n, us, &blank, &why)) return 0;
         if (blank) return reject(v, KT_REASON_NULL_TIME, "time is empty");
@@ -185,8 +199,8 @@ static kt_status intern_run(kt_ingest_cleaner *c, const char *id, size_t len, ui
 }
 
 /* 1 = accepted (*run set), -1 = rejected (v set), or a negative kt_status - 100 on failure. */
-static int parse_run(kt_ingest_cleaner *c, const kt_ingest_source_column *sc, const kt_column *col, size_t i,
-                     uint32_t *run, verdict *v, kt_status *fail)
+static int parse_run(kt_ingest_cleaner *c, const kt_ingest_source_column *sc, const kt_column *col,
+                     const kt_column *dict, size_t i, uint32_t *run, verdict *v, kt_status *fail)
 {
     if (!kt_column_is_valid(col, i)) return reject(v, KT_REASON_NULL_RUN_UUID, "run_uuid is null");
     char id[KT_RUN_ID_MAX];
@@ -194,7 +208,7 @@ static int parse_run(kt_ingest_cleaner *c, const kt_ingest_source_column *sc, co
     const char *why = "run_uuid is invalid";
     if (sc->type == KT_BYTES) {
         size_t n;
-        const char *s = kt_column_bytes_at(col, i, &n);
+        const char *s = text_at(col, dict, i, &n);
         if (c->last_run_valid && n == c->last_run_len && memcmp(s, c->last_run_text, n) == 0) {
             *run = c->last_run_idx;
             return 1;
@@ -277,22 +291,33 @@ static int parse_robot(const kt_ingest_source_column *sc, const kt_column *col, 
 }
 
 /* Field and sensor: 0 ok, -1 rejected, -2 allocation failure. */
-static int parse_names(kt_ingest_cleaner *c, const kt_column *fcol, const kt_column *scol, size_t i,
-                       uint8_t *field, verdict *v)
+/* The class of row i of a name role: per dictionary code when coded. */
+static kt_status name_class(kt_ingest_cleaner *c, int which, kt_name_cache *cache, const kt_column *col,
+                            const kt_column *dict, size_t i, const char **s, size_t *n, int *cls)
+{
+    *s = text_at(col, dict, i, n);
+    if (dict) {
+        *cls = c->class_by_code[which][KT_COL_I32(col)[i]];
+        return KT_OK;
+    }
+    return kt_name_cache_classify(cache, *s, *n, cls);
+}
+
+static int parse_names(kt_ingest_cleaner *c, const kt_column *fcol, const kt_column *fdict, const kt_column *scol,
+                       const kt_column *sdict, size_t i, uint8_t *field, verdict *v)
 {
     if (!kt_column_is_valid(fcol, i)) return reject(v, KT_REASON_UNKNOWN_FIELD, "field is null");
     size_t fn, sn;
-    const char *f = kt_column_bytes_at(fcol, i, &fn);
+    const char *f, *s;
     int fcls, scls;
-    if (kt_name_cache_classify(&c->fields, f, fn, &fcls) != KT_OK) return -2;
+    if (name_class(c, 0, &c->fields, fcol, fdict, i, &f, &fn, &fcls) != KT_OK) return -2;
     char q[64];
     if (fcls < 0) {
         quote(f, fn, q);
         return reject(v, KT_REASON_UNKNOWN_FIELD, "field \"%s\" is not one of x y z fx fy fz", q);
     }
     if (!kt_column_is_valid(scol, i)) return reject(v, KT_REASON_SENSOR_FIELD_MISMATCH, "sensor_type is null");
-    const char *s = kt_column_bytes_at(scol, i, &sn);
-    if (kt_name_cache_classify(&c->sensors, s, sn, &scls) != KT_OK) return -2;
+    if (name_class(c, 1, &c->sensors, scol, sdict, i, &s, &sn, &scls) != KT_OK) return -2;
     if (scls == KT_SENSOR_UNKNOWN) {
         quote(s, sn, q);
         return reject(v, KT_REASON_SENSOR_FIELD_MISMATCH, "sensor_type \"%s\" is not encoder or load_cell", q);
@@ -361,14 +386,14 @@ static kt_status push_text(kt_ingest_cleaner *c, kt_column *out, const char *s, 
 }
 
 static kt_status render(kt_ingest_cleaner *c, kt_column *out, const kt_ingest_source_column *sc, const kt_column *col,
-                        size_t i)
+                        const kt_column *dict, size_t i)
 {
     if (!kt_column_is_valid(col, i)) return kt_column_push_null(out);
     char text[48];
     size_t n;
     switch (sc->type) {
     case KT_BYTES: {
-        const char *s = kt_column_bytes_at(col, i, &n);
+        const char *s = text_at(col, dict, i, &n);
         return push_text(c, out, s, n);
     }
     case KT_DOUBLE: n = kt_double_shortest(KT_COL_DOUBLE(col)[i], text); break;
@@ -394,6 +419,12 @@ static kt_status render(kt_ingest_cleaner *c, kt_column *out, const kt_ingest_so
     return kt_column_push_bytes(out, text, n);
 }
 
+/* The dictionary of a role coded in the row group in hand, or NULL. */
+static inline const kt_column *dict_of(const kt_ingest_cleaner *c, kt_ingest_role role)
+{
+    return c->dicts ? c->dicts[role] : NULL;
+}
+
 static const kt_ingest_role Q_ROLE[KT_Q_ROW_NUMBER] = {
     [KT_Q_TIME_TEXT] = KT_ROLE_TIME,      [KT_Q_VALUE_TEXT] = KT_ROLE_VALUE,
     [KT_Q_FIELD_TEXT] = KT_ROLE_FIELD,    [KT_Q_ROBOT_ID_TEXT] = KT_ROLE_ROBOT,
@@ -404,7 +435,7 @@ static kt_status quarantine(kt_ingest_cleaner *c, const kt_ingest_schema *schema
                             int64_t row_number, const verdict *v, kt_ingest_rejected *rej)
 {
     for (int q = 0; q < KT_Q_ROW_NUMBER; q++)
-        KT_TRY(render(c, &rej->col[q], &schema->role[Q_ROLE[q]], &cols[Q_ROLE[q]], i));
+        KT_TRY(render(c, &rej->col[q], &schema->role[Q_ROLE[q]], &cols[Q_ROLE[q]], dict_of(c, Q_ROLE[q]), i));
     KT_TRY(kt_column_push_i64(&rej->col[KT_Q_ROW_NUMBER], row_number));
     const char *reason = kt_reason_name(v->reason);
     KT_TRY(kt_column_push_bytes(&rej->col[KT_Q_REASON], reason, strlen(reason)));
@@ -413,13 +444,48 @@ static kt_status quarantine(kt_ingest_cleaner *c, const kt_ingest_schema *schema
 
 /* ---- the row group ---------------------------------------------------- */
 
-static kt_status check_columns(const kt_ingest_schema *schema, const kt_column *cols, size_t nrows, kt_error *err)
+/* A coded role is a string role given as codes, each code within its
+ * dictionary (codes of null slots are not looked at). */
+static bool codes_fit(const kt_column *codes, const kt_column *dict)
+{
+    if (codes->type != KT_INT32 || dict->type != KT_BYTES) return false;
+    for (size_t i = 0; i < codes->len; i++)
+        if (kt_column_is_valid(codes, i) && (KT_COL_I32(codes)[i] < 0 || (size_t)KT_COL_I32(codes)[i] >= dict->len))
+            return false;
+    return true;
+}
+
+static kt_status check_columns(const kt_ingest_schema *schema, const kt_column *cols, const kt_column *const *dicts,
+                               size_t nrows, kt_error *err)
 {
     for (int r = 0; r < KT_ROLES; r++) {
-        if (cols[r].type != schema->role[r].type || cols[r].len != nrows)
-            return kt_fail(err, KT_ERR_INTERNAL, "ingest: column %s is %s with %zu values, expected %s with %zu",
-                           kt_ingest_role_name((kt_ingest_role)r), kt_type_name(cols[r].type), cols[r].len,
-                           kt_type_name(schema->role[r].type), nrows);
+        const kt_column *dict = dicts ? dicts[r] : NULL;
+        bool ok = dict ? schema->role[r].type == KT_BYTES && codes_fit(&cols[r], dict)
+                       : cols[r].type == schema->role[r].type;
+        if (!ok || cols[r].len != nrows)
+            return kt_fail(err, KT_ERR_INTERNAL, "ingest: column %s is %s%s with %zu values, expected %s with %zu",
+                           kt_ingest_role_name((kt_ingest_role)r), dict ? "codes of " : "",
+                           kt_type_name(cols[r].type), cols[r].len, kt_type_name(schema->role[r].type), nrows);
+    }
+    return KT_OK;
+}
+
+/* Classes of every entry of a coded name role's dictionary, into class_by_code[which]. */
+static kt_status classify_codes(kt_ingest_cleaner *c, int which, kt_name_cache *cache, const kt_column *dict)
+{
+    if (!dict) return KT_OK;
+    if (dict->len > c->class_cap[which]) {
+        int8_t *t = realloc(c->class_by_code[which], dict->len);
+        if (!t) return KT_ERR_NOMEM;
+        c->class_by_code[which] = t;
+        c->class_cap[which] = dict->len;
+    }
+    for (size_t k = 0; k < dict->len; k++) {
+        size_t n;
+        const char *s = kt_column_bytes_at(dict, k, &n);
+        int cls;
+        KT_TRY(kt_name_cache_classify(cache, s, n, &cls));
+        c->class_by_code[which][k] = (int8_t)cls;
     }
     return KT_OK;
 }
@@ -429,11 +495,14 @@ static int classify(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const 
                     kt_ingest_row *row, verdict *v, kt_status *fail)
 {
     const kt_ingest_source_column *sc = schema->role;
-    if (parse_time(&c->dates, &sc[KT_ROLE_TIME], &cols[KT_ROLE_TIME], i, &row->time_us, v) < 0) return -1;
-    int r = parse_run(c, &sc[KT_ROLE_RUN], &cols[KT_ROLE_RUN], i, &row->run, v, fail);
+    if (parse_time(&c->dates, &sc[KT_ROLE_TIME], &cols[KT_ROLE_TIME], dict_of(c, KT_ROLE_TIME), i, &row->time_us,
+                   v) < 0)
+        return -1;
+    int r = parse_run(c, &sc[KT_ROLE_RUN], &cols[KT_ROLE_RUN], dict_of(c, KT_ROLE_RUN), i, &row->run, v, fail);
     if (r < 0) return r;
     if (parse_robot(&sc[KT_ROLE_ROBOT], &cols[KT_ROLE_ROBOT], i, &row->robot, v) < 0) return -1;
-    r = parse_names(c, &cols[KT_ROLE_FIELD], &cols[KT_ROLE_SENSOR], i, &row->field, v);
+    r = parse_names(c, &cols[KT_ROLE_FIELD], dict_of(c, KT_ROLE_FIELD), &cols[KT_ROLE_SENSOR],
+                    dict_of(c, KT_ROLE_SENSOR), i, &row->field, v);
     if (r == -2) *fail = KT_ERR_NOMEM;
     if (r < 0) return r;
     if (parse_value(&c->cfg, &sc[KT_ROLE_VALUE], &cols[KT_ROLE_VALUE], i, row->field, &row->value, v) < 0) return -1;
@@ -466,11 +535,10 @@ static kt_status drop_duplicates(kt_ingest_cleaner *c, kt_ingest_accepted *acc, 
     return KT_OK;
 }
 
-kt_status kt_ingest_clean(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const kt_column *cols,
-                          size_t nrows, int64_t first_row, kt_ingest_accepted *acc, kt_ingest_rejected *rej,
-                          kt_ingest_counts *counts, kt_error *err)
+static kt_status clean_rows(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const kt_column *cols,
+                            size_t nrows, int64_t first_row, kt_ingest_accepted *acc, kt_ingest_rejected *rej,
+                            kt_ingest_counts *counts, kt_error *err)
 {
-    KT_TRY(check_columns(schema, cols, nrows, err));
     if (accepted_reserve(acc, nrows) != KT_OK)
         return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory for %zu accepted rows", acc->len + nrows);
     size_t from = acc->len;
@@ -493,4 +561,26 @@ kt_status kt_ingest_clean(kt_ingest_cleaner *c, const kt_ingest_schema *schema, 
     KT_TRY(drop_duplicates(c, acc, from, counts, err));
     counts->rows += (int64_t)nrows;
     return KT_OK;
+}
+
+kt_status kt_ingest_clean(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const kt_column *cols,
+                          size_t nrows, int64_t first_row, kt_ingest_accepted *acc, kt_ingest_rejected *rej,
+                          kt_ingest_counts *counts, kt_error *err)
+{
+    return kt_ingest_clean_coded(c, schema, cols, NULL, nrows, first_row, acc, rej, counts, err);
+}
+
+kt_status kt_ingest_clean_coded(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const kt_column *cols,
+                                const kt_column *const *dicts, size_t nrows, int64_t first_row,
+                                kt_ingest_accepted *acc, kt_ingest_rejected *rej, kt_ingest_counts *counts,
+                                kt_error *err)
+{
+    KT_TRY(check_columns(schema, cols, dicts, nrows, err));
+    if (dicts && (classify_codes(c, 0, &c->fields, dicts[KT_ROLE_FIELD]) != KT_OK ||
+                  classify_codes(c, 1, &c->sensors, dicts[KT_ROLE_SENSOR]) != KT_OK))
+        return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory classifying names");
+    c->dicts = dicts;
+    kt_status st = clean_rows(c, schema, cols, nrows, first_row, acc, rej, counts, err);
+    c->dicts = NULL;
+    return st;
 }

@@ -106,4 +106,15 @@ kt_status kt_ingest_clean(kt_ingest_cleaner *c, const kt_ingest_schema *schema, 
                           size_t nrows, int64_t first_row, kt_ingest_accepted *acc, kt_ingest_rejected *rej,
                           kt_ingest_counts *counts, kt_error *err);
 
+/* The same, for a row group read with dictionary codes (format/parquet/
+ * reader.h): where dicts[role] is not NULL, cols[role] of a string role is
+ * KT_INT32 codes into dicts[role] instead of the strings. Names (field,
+ * sensor_type) are then classified once per dictionary entry instead of
+ * once per row; results are identical to kt_ingest_clean on the strings.
+ * dicts may be NULL (no role coded). */
+kt_status kt_ingest_clean_coded(kt_ingest_cleaner *c, const kt_ingest_schema *schema, const kt_column *cols,
+                                const kt_column *const *dicts, size_t nrows, int64_t first_row,
+                                kt_ingest_accepted *acc, kt_ingest_rejected *rej, kt_ingest_counts *counts,
+                                kt_error *err);
+
 #endif

@@ -148,6 +148,10 @@ static kt_status read_all(file_ctx *f, kt_ingest_file_stats *stats, bool *file_f
     int proj[KT_ROLES];
     for (int k = 0; k < KT_ROLES; k++) proj[k] = schema.role[k].column;
     kt_ingest_cleaner_expect_rows(f->cleaner, kt_pq_num_rows(r));
+    /* Strings come as dictionary codes where the file has them: names are
+     * then classified once per distinct value, not per row (a file with
+     * plain-encoded strings reads as before). */
+    kt_pq_set_dictionary_codes(r, true);
     int groups = kt_pq_num_row_groups(r);
     int64_t first_row = 0;
     for (int g = 0; st == KT_OK && g < groups; g++) {
@@ -155,7 +159,10 @@ static kt_status read_all(file_ctx *f, kt_ingest_file_stats *stats, bool *file_f
         st = kt_pq_read_row_group(r, g, proj, KT_ROLES, f->cols, err);
         if (st != KT_OK) break;
         size_t nrows = f->cols[0].len;
-        st = kt_ingest_clean(f->cleaner, &schema, f->cols, nrows, first_row, &f->acc, &f->rej, &stats->counts, err);
+        const kt_column *dicts[KT_ROLES];
+        for (int k = 0; k < KT_ROLES; k++) dicts[k] = kt_pq_dictionary(r, k);
+        st = kt_ingest_clean_coded(f->cleaner, &schema, f->cols, dicts, nrows, first_row, &f->acc, &f->rej,
+                                   &stats->counts, err);
         if (st != KT_OK) {
             kt_error_prefix(err, "%s: row group %d", f->path, g);
             break;
