@@ -290,7 +290,6 @@ static int parse_robot(const kt_ingest_source_column *sc, const kt_column *col, 
     }
 }
 
-/* Field and sensor: 0 ok, -1 rejected, -2 allocation failure. */
 /* The class of row i of a name role: per dictionary code when coded. */
 static kt_status name_class(kt_ingest_cleaner *c, int which, kt_name_cache *cache, const kt_column *col,
                             const kt_column *dict, size_t i, const char **s, size_t *n, int *cls)
@@ -303,6 +302,7 @@ static kt_status name_class(kt_ingest_cleaner *c, int which, kt_name_cache *cach
     return kt_name_cache_classify(cache, *s, *n, cls);
 }
 
+/* Field and sensor: 0 ok, -1 rejected, -2 allocation failure. */
 static int parse_names(kt_ingest_cleaner *c, const kt_column *fcol, const kt_column *fdict, const kt_column *scol,
                        const kt_column *sdict, size_t i, uint8_t *field, verdict *v)
 {
