@@ -80,6 +80,7 @@ void kt_pq_col_enc_free(kt_pq_col_enc *e)
     kt_buf_free(&e->header);
     free(e->indices);
     free(e->levels);
+    free(e->code_map);
     kt_pq_stats_free(&e->page_stats);
     kt_pq_stats_free(&e->chunk_stats);
     kt_pq_stats_free(&e->file_stats);
@@ -374,6 +375,20 @@ static kt_status append_present_string(kt_pq_col_enc *e, const char *s, size_t l
     return KT_OK;
 }
 
+/* After a string row (present or null): its level, and the page closed when full. */
+static kt_status end_string_row(kt_pq_col_enc *e, bool present, kt_error *err)
+{
+    if (!present) kt_pq_stats_add_nulls(&e->page_stats, 1);
+    if (e->o.nullable) {
+        if (reserve_levels(e, 1) != KT_OK) return nomem(err, "buffering levels");
+        e->levels[e->page_rows] = present;
+    }
+    e->page_rows++;
+    /* Indices take at most 4 bytes, so checking every 256 rows overshoots little. */
+    if ((!e->dict_mode || (e->page_rows & 255) == 0) && page_is_full(e)) KT_TRY(finish_page(e, err));
+    return KT_OK;
+}
+
 static kt_status append_string_rows(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
                                     string_range *r, kt_error *err)
 {
@@ -387,16 +402,40 @@ static kt_status append_string_rows(kt_pq_col_enc *e, const kt_column *col, size
                 return kt_fail(err, KT_ERR_USAGE, "row %zu: string length %lld is invalid or over 2 GiB",
                                i, (long long)len);
             KT_TRY(append_present_string(e, col->bytes + col->offsets[i], (size_t)len, r, &last, err));
-        } else {
-            kt_pq_stats_add_nulls(&e->page_stats, 1);
         }
-        if (e->o.nullable) {
-            if (reserve_levels(e, 1) != KT_OK) return nomem(err, "buffering levels");
-            e->levels[e->page_rows] = present;
+        KT_TRY(end_string_row(e, present, err));
+    }
+    return KT_OK;
+}
+
+/* Coded rows: each caller code is put into the chunk's dictionary once
+ * per call (its string hashed once), then rows take its index directly.
+ * After a dictionary fallback rows go through the PLAIN path as strings. */
+static kt_status append_coded_rows(kt_pq_col_enc *e, const kt_column *codes, const kt_column *dict, size_t start,
+                                   size_t n, string_range *r, kt_error *err)
+{
+    if (dict->len > e->cap_code_map) {
+        uint32_t *m = realloc(e->code_map, dict->len * sizeof *m);
+        if (!m) return nomem(err, "mapping dictionary codes");
+        e->code_map = m;
+        e->cap_code_map = dict->len;
+    }
+    memset(e->code_map, 0xff, dict->len * sizeof *e->code_map); /* UINT32_MAX: not put yet */
+    const uint8_t *valid = e->o.nullable ? codes->valid : NULL;
+    for (size_t i = start; i < start + n; i++) {
+        bool present = !valid || valid[i];
+        if (present) {
+            size_t code = (size_t)KT_COL_I32(codes)[i];
+            if (e->dict_mode && e->code_map[code] != UINT32_MAX) {
+                if (push_index(e, e->code_map[code]) != KT_OK) return nomem(err, "buffering indices");
+            } else {
+                size_t len;
+                const char *s = kt_column_bytes_at(dict, code, &len);
+                KT_TRY(append_string_value(e, s, len, r, err));
+                if (e->dict_mode) e->code_map[code] = e->indices[e->n_indices - 1];
+            }
         }
-        e->page_rows++;
-        /* Indices take at most 4 bytes, so checking every 256 rows overshoots little. */
-        if ((!e->dict_mode || (e->page_rows & 255) == 0) && page_is_full(e)) KT_TRY(finish_page(e, err));
+        KT_TRY(end_string_row(e, present, err));
     }
     return KT_OK;
 }
@@ -415,6 +454,15 @@ kt_status kt_pq_col_enc_append(kt_pq_col_enc *e, const kt_column *col, size_t st
 {
     if (e->o.type == KT_PQ_W_STRING) return append_strings(e, col, start, n, err);
     return append_fixed(e, col, start, n, err);
+}
+
+kt_status kt_pq_col_enc_append_coded(kt_pq_col_enc *e, const kt_column *codes, const kt_column *dict,
+                                     size_t start, size_t n, kt_error *err)
+{
+    string_range r = { 0 };
+    kt_status s = append_coded_rows(e, codes, dict, start, n, &r, err);
+    kt_status c = range_commit(e, &r, err);
+    return s != KT_OK ? s : c;
 }
 
 static kt_status build_dict_page(kt_pq_col_enc *e, int64_t *uncompressed, kt_error *err)

@@ -67,6 +67,8 @@ typedef struct kt_pq_col_enc {
     kt_pq_stats file_stats;
     /* scratch */
     kt_buf body, compressed, header;
+    uint32_t *code_map;           /* append_coded: caller code -> dictionary index */
+    size_t cap_code_map;
 } kt_pq_col_enc;
 
 /* The finished chunk, valid until next_chunk. */
@@ -88,6 +90,11 @@ void kt_pq_col_enc_free(kt_pq_col_enc *e);
 /* Encodes rows [start, start + n) of col. */
 kt_status kt_pq_col_enc_append(kt_pq_col_enc *e, const kt_column *col, size_t start, size_t n,
                                kt_error *err);
+/* The same for a STRING column given as KT_INT32 codes into dict (KT_BYTES;
+ * codes of present rows within it, checked by the caller): the same pages
+ * and statistics as appending the strings, without hashing each row. */
+kt_status kt_pq_col_enc_append_coded(kt_pq_col_enc *e, const kt_column *codes, const kt_column *dict,
+                                     size_t start, size_t n, kt_error *err);
 
 /* Bytes held for the current chunk (compressed pages + the open page). */
 size_t kt_pq_col_enc_buffered(const kt_pq_col_enc *e);

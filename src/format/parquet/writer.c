@@ -292,13 +292,40 @@ static kt_status check_column(const kt_pq_writer *w, size_t i, const kt_column *
     return KT_OK;
 }
 
-static kt_status check_batch(const kt_pq_writer *w, const kt_column *cols, size_t ncols, size_t nrows,
-                             kt_error *err)
+/* A coded STRING column: INT32 codes whose present rows index dict, a
+ * string column that passes the checks of any string column. */
+static kt_status check_coded(const kt_pq_writer *w, size_t i, const kt_column *c, const kt_column *dict,
+                             size_t nrows, kt_error *err)
+{
+    const kt_pq_field *f = &w->fields[i];
+    if (f->type != KT_PQ_W_STRING || c->type != KT_INT32 || dict->type != KT_BYTES)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s': dictionary codes need a STRING field, INT32 codes "
+                       "and a string dictionary", w->path, f->name);
+    KT_TRY(check_strings(w, f, dict, dict->len, err));
+    if (c->len < nrows)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has %zu rows, batch has %zu", w->path, f->name, c->len,
+                       nrows);
+    for (size_t r = 0; r < nrows; r++) {
+        bool present = !c->valid || c->valid[r];
+        if (!present && !f->nullable)
+            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null", w->path,
+                           f->name, r);
+        if (present && (KT_COL_I32(c)[r] < 0 || (size_t)KT_COL_I32(c)[r] >= dict->len))
+            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' row %zu: code %d outside its dictionary of %zu",
+                           w->path, f->name, r, KT_COL_I32(c)[r], dict->len);
+    }
+    return KT_OK;
+}
+
+static kt_status check_batch(const kt_pq_writer *w, const kt_column *cols, const kt_column *const *dicts,
+                             size_t ncols, size_t nrows, kt_error *err)
 {
     if (ncols != w->nfields)
         return kt_fail(err, KT_ERR_USAGE, "%s: batch has %zu columns, schema has %zu", w->path, ncols,
                        w->nfields);
-    for (size_t i = 0; i < ncols; i++) KT_TRY(check_column(w, i, &cols[i], nrows, err));
+    for (size_t i = 0; i < ncols; i++)
+        KT_TRY(dicts && dicts[i] ? check_coded(w, i, &cols[i], dicts[i], nrows, err)
+                                 : check_column(w, i, &cols[i], nrows, err));
     return KT_OK;
 }
 
@@ -439,20 +466,22 @@ static size_t buffered_bytes(const kt_pq_writer *w)
     return total;
 }
 
-kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, size_t ncols, size_t nrows,
-                                     kt_error *err)
+static kt_status write_batch(kt_pq_writer *w, const kt_column *cols, const kt_column *const *dicts, size_t ncols,
+                             size_t nrows, kt_error *err)
 {
     KT_TRY(usable(w, err));
     if (w->chunk_group_open)
         return kt_fail(err, KT_ERR_USAGE, "%s: a column-at-a-time row group is open", w->path);
-    KT_TRY(check_batch(w, cols, ncols, nrows, err));
+    KT_TRY(check_batch(w, cols, dicts, ncols, nrows, err));
     size_t done = 0;
     while (done < nrows) {
         size_t take = nrows - done;
         if (take > w->o.row_group_rows - w->rg_rows) take = w->o.row_group_rows - w->rg_rows;
         if (take > SLICE_ROWS) take = SLICE_ROWS;
         for (size_t c = 0; c < w->nfields; c++) {
-            kt_status s = kt_pq_col_enc_append(&w->cols[c], &cols[c], done, take, err);
+            kt_status s = dicts && dicts[c]
+                              ? kt_pq_col_enc_append_coded(&w->cols[c], &cols[c], dicts[c], done, take, err)
+                              : kt_pq_col_enc_append(&w->cols[c], &cols[c], done, take, err);
             if (s != KT_OK) {
                 w->failed = true;
                 kt_error_prefix(err, "%s: column '%s'", w->path, w->fields[c].name);
@@ -468,9 +497,21 @@ kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, siz
     return KT_OK;
 }
 
+kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, size_t ncols, size_t nrows,
+                                     kt_error *err)
+{
+    return write_batch(w, cols, NULL, ncols, nrows, err);
+}
+
 kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrows, kt_error *err)
 {
-    return kt_pq_writer_write_columns(w, cols, w->nfields, nrows, err);
+    return write_batch(w, cols, NULL, w->nfields, nrows, err);
+}
+
+kt_status kt_pq_writer_write_coded(kt_pq_writer *w, const kt_column *cols, const kt_column *const *dicts,
+                                   size_t nrows, kt_error *err)
+{
+    return write_batch(w, cols, dicts, w->nfields, nrows, err);
 }
 
 /* ---- column-at-a-time row groups ---- */

@@ -94,6 +94,12 @@ kt_status kt_pq_writer_write(kt_pq_writer *w, const kt_column *cols, size_t nrow
  * (added by the writer implementation; write() passes the schema's count). */
 kt_status kt_pq_writer_write_columns(kt_pq_writer *w, const kt_column *cols, size_t ncols,
                                      size_t nrows, kt_error *err);
+/* Same as write, where dicts[i] (dicts may be NULL, entries NULL) gives a
+ * STRING column as KT_INT32 codes into dicts[i] (KT_BYTES): the file is
+ * byte for byte the one the strings would give, without hashing each row.
+ * A code of a present row outside its dictionary is KT_ERR_USAGE. */
+kt_status kt_pq_writer_write_coded(kt_pq_writer *w, const kt_column *cols, const kt_column *const *dicts,
+                                   size_t nrows, kt_error *err);
 /*
  * Column-at-a-time row groups (additive), for producers that compute one
  * column of a row group at a time: begin_row_group(nrows), then
