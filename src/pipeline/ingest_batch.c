@@ -96,6 +96,11 @@ static kt_status attempt_open(const kt_ingest_tables *t, attempt *a, size_t nwor
 {
     const kt_ingest_options *o = a->o;
     kt_ingest_stage_options so = { .memory_limit = o->memory_limit, .txn_lock = &a->lock };
+    /* raw's low-cardinality strings are staged as codes (ingest_file.c) */
+    static const bool RAW_CODED[KT_RAW_FIELDS] = { [KT_RAW_SENSOR_TYPE] = true, [KT_RAW_FIELD] = true,
+                                                   [KT_RAW_SOURCE_FILE] = true };
+    kt_ingest_stage_options raw_so = so;
+    raw_so.coded = RAW_CODED;
     KT_TRY(kt_delta_snapshot_load(t->quarantine, -1, &a->snap_q, err));
     KT_TRY(kt_delta_snapshot_load(t->raw, -1, &a->snap_r, err));
     KT_TRY(kt_delta_txn_begin(t->quarantine, a->snap_q, &a->txn_q, err));
@@ -110,7 +115,7 @@ static kt_status attempt_open(const kt_ingest_tables *t, attempt *a, size_t nwor
         KT_TRY(kt_ingest_stage_new(a->txn_q, kt_delta_dir(t->quarantine), kt_ingest_quarantine_fields(),
                                    KT_QT_FIELDS, -1, &so, &w->stage_q, err));
         KT_TRY(kt_ingest_stage_new(a->txn_r, kt_delta_dir(t->raw), kt_ingest_raw_fields(), KT_RAW_FIELDS,
-                                   KT_RAW_RUN_UUID, &so, &w->stage_r, err));
+                                   KT_RAW_RUN_UUID, &raw_so, &w->stage_r, err));
     }
     return KT_OK;
 }

@@ -27,6 +27,9 @@ typedef struct file_ctx {
     kt_column **run_cols;    /* stage buffer by cleaner run index, per row group */
     size_t *run_rows;        /* accepted rows by run index, per row group */
     size_t run_cols_cap;
+    /* the raw stage's codes of this file's name and of each field and its sensor */
+    bool coded;
+    int32_t source_code, field_code[KT_FIELD_COUNT], sensor_code[KT_FIELD_COUNT];
 } file_ctx;
 
 static kt_status out_of_memory(kt_error *err, const char *source_file)
@@ -34,16 +37,21 @@ static kt_status out_of_memory(kt_error *err, const char *source_file)
     return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory staging rows", source_file);
 }
 
-/* Appends a string to a column whose rows and bytes were reserved. */
-static inline void put_text(kt_column *c, const char *s, size_t n)
+/* The raw stage's codes for this file's name, the fields and their sensors (once per file). */
+static kt_status raw_codes(file_ctx *f, kt_error *err)
 {
-    int64_t at = c->offsets[c->len];
-    memcpy(c->bytes + at, s, n);
-    c->offsets[++c->len] = at + (int64_t)n;
+    if (f->coded) return KT_OK;
+    kt_ingest_stage *st = f->out->raw;
+    KT_TRY(kt_ingest_stage_code(st, R_SOURCE, f->source_file, strlen(f->source_file), &f->source_code, err));
+    for (int k = 0; k < KT_FIELD_COUNT; k++) {
+        const char *field = kt_field_name((kt_field)k);
+        const char *sensor = kt_sensor_name(kt_field_sensor((kt_field)k));
+        KT_TRY(kt_ingest_stage_code(st, R_FIELD, field, strlen(field), &f->field_code[k], err));
+        KT_TRY(kt_ingest_stage_code(st, R_SENSOR, sensor, strlen(sensor), &f->sensor_code[k], err));
+    }
+    f->coded = true;
+    return KT_OK;
 }
-
-static const char *const SENSOR_OF[KT_FIELD_COUNT] = { "load_cell", "load_cell", "load_cell",
-                                                        "encoder", "encoder", "encoder" };
 
 /* Accepted rows into the raw stage: rows are counted per run first so each
  * partition's buffers are reserved once, then filled without checks. */
@@ -58,9 +66,9 @@ static kt_status stage_raw(file_ctx *f, kt_error *err)
         if (!p || !n) return out_of_memory(err, f->source_file);
         f->run_cols_cap = nruns;
     }
+    KT_TRY(raw_codes(f, err));
     memset(f->run_rows, 0, nruns * sizeof *f->run_rows);
     for (size_t i = 0; i < f->acc.len; i++) f->run_rows[f->acc.rows[i].run]++;
-    size_t src_len = strlen(f->source_file);
     for (size_t r = 0; r < nruns; r++) {
         f->run_cols[r] = NULL;
         size_t n = f->run_rows[r];
@@ -69,23 +77,19 @@ static kt_status stage_raw(file_ctx *f, kt_error *err)
         const char *id = kt_ingest_cleaner_run(f->cleaner, (uint32_t)r, &len);
         kt_column *c;
         KT_TRY(kt_ingest_stage_buffer(f->out->raw, id, len, &c, err));
-        if (kt_column_reserve(&c[R_TIME], n, 0) != KT_OK || kt_column_reserve(&c[R_ROBOT], n, 0) != KT_OK ||
-            kt_column_reserve(&c[R_SENSOR], n, n * 9) != KT_OK || kt_column_reserve(&c[R_FIELD], n, n * 2) != KT_OK ||
-            kt_column_reserve(&c[R_VALUE], n, 0) != KT_OK || kt_column_reserve(&c[R_SOURCE], n, n * src_len) != KT_OK)
-            return out_of_memory(err, f->source_file);
+        for (int k = 0; k < R_COLS; k++)
+            if (kt_column_reserve(&c[k], n, 0) != KT_OK) return out_of_memory(err, f->source_file);
         f->run_cols[r] = c;
     }
     for (size_t i = 0; i < f->acc.len; i++) {
         const kt_ingest_row *row = &f->acc.rows[i];
         kt_column *c = f->run_cols[row->run];
-        const char *field = kt_field_name((kt_field)row->field);
-        const char *sensor = SENSOR_OF[row->field];
         KT_COL_I64(&c[R_TIME])[c[R_TIME].len++] = row->time_us;
         KT_COL_I32(&c[R_ROBOT])[c[R_ROBOT].len++] = row->robot;
         KT_COL_DOUBLE(&c[R_VALUE])[c[R_VALUE].len++] = row->value;
-        put_text(&c[R_SENSOR], sensor, row->field >= KT_FIELD_X ? 7 : 9);
-        put_text(&c[R_FIELD], field, row->field >= KT_FIELD_X ? 1 : 2);
-        put_text(&c[R_SOURCE], f->source_file, src_len);
+        KT_COL_I32(&c[R_SENSOR])[c[R_SENSOR].len++] = f->sensor_code[row->field];
+        KT_COL_I32(&c[R_FIELD])[c[R_FIELD].len++] = f->field_code[row->field];
+        KT_COL_I32(&c[R_SOURCE])[c[R_SOURCE].len++] = f->source_code;
     }
     return kt_ingest_stage_check(f->out->raw, err);
 }

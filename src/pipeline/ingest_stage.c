@@ -40,6 +40,11 @@ struct kt_ingest_stage {
     kt_pq_field *pq;    /* non-partition fields */
     kt_type *types;
     size_t ncols;
+    /* coded columns: their dictionaries (text -> code) and, for the writer,
+     * a pointer per column (NULL: the column holds its values) */
+    kt_dict *dict_index;
+    kt_column *dicts;
+    const kt_column **dict_of;
     bool partitioned;
     part *parts;
     size_t nparts, parts_cap;
@@ -64,15 +69,24 @@ kt_status kt_ingest_stage_new(kt_delta_txn *txn, const char *table_dir, const kt
     kt_dict_init(&s->index);
     if (opts) s->o = *opts;
     if (!s->o.memory_limit) s->o.memory_limit = DEFAULT_MEMORY_LIMIT;
-    if (!s->table_dir || !s->pq || !s->types) {
+    s->dict_index = calloc(nfields, sizeof *s->dict_index);
+    s->dicts = calloc(nfields, sizeof *s->dicts);
+    s->dict_of = calloc(nfields, sizeof *s->dict_of);
+    if (!s->table_dir || !s->pq || !s->types || !s->dict_index || !s->dicts || !s->dict_of) {
         kt_ingest_stage_free(s);
         return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
     }
     for (size_t i = 0; i < nfields; i++) {
         if ((int)i == partition) continue;
-        s->pq[s->ncols] = (kt_pq_field){ fields[i].name, kt_delta_type_writer(fields[i].type), fields[i].nullable };
-        s->types[s->ncols] = kt_delta_type_column(fields[i].type);
-        s->ncols++;
+        size_t c = s->ncols++;
+        s->pq[c] = (kt_pq_field){ fields[i].name, kt_delta_type_writer(fields[i].type), fields[i].nullable };
+        s->types[c] = kt_delta_type_column(fields[i].type);
+        kt_dict_init(&s->dict_index[c]);
+        kt_column_init(&s->dicts[c], KT_BYTES);
+        if (s->o.coded && s->o.coded[i] && s->pq[c].type == KT_PQ_W_STRING) {
+            s->types[c] = KT_INT32;
+            s->dict_of[c] = &s->dicts[c];
+        }
     }
     *out = s;
     return KT_OK;
@@ -115,6 +129,13 @@ void kt_ingest_stage_free(kt_ingest_stage *s)
     free(s->parts);
     free(s->spills);
     kt_dict_free(&s->index);
+    for (size_t c = 0; s->dicts && c < s->ncols; c++) {
+        kt_dict_free(&s->dict_index[c]);
+        kt_column_free(&s->dicts[c]);
+    }
+    free(s->dict_index);
+    free(s->dicts);
+    free(s->dict_of);
     free(s->pq);
     free(s->types);
     free(s->table_dir);
@@ -144,6 +165,18 @@ kt_status kt_ingest_stage_buffer(kt_ingest_stage *s, const char *value, size_t l
     part *p = &s->parts[id];
     if (!p->cols && !(p->cols = new_cols(s))) return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
     *cols = p->cols;
+    return KT_OK;
+}
+
+kt_status kt_ingest_stage_code(kt_ingest_stage *s, size_t col, const char *text, size_t len, int32_t *code,
+                               kt_error *err)
+{
+    if (col >= s->ncols || !s->dict_of[col])
+        return kt_fail(err, KT_ERR_INTERNAL, "ingest: stage column %zu is not coded", col);
+    size_t before = kt_dict_count(&s->dict_index[col]);
+    if (kt_dict_intern(&s->dict_index[col], text, len, code) != KT_OK ||
+        (kt_dict_count(&s->dict_index[col]) > before && kt_column_push_bytes(&s->dicts[col], text, len) != KT_OK))
+        return kt_fail(err, KT_ERR_NOMEM, "ingest: out of memory");
     return KT_OK;
 }
 
@@ -289,7 +322,7 @@ static kt_status write_file(kt_ingest_stage *s, const part *p, size_t n, char **
     kt_delta_txn_file_options(s->txn, &o); /* sync deferred: the raw/quarantine commit makes it durable (adopt) */
     kt_pq_writer *w;
     KT_TRY(kt_pq_writer_open(abs, s->pq, s->ncols, &o, &w, err));
-    st = kt_pq_writer_write(w, p->cols, n, err);
+    st = kt_pq_writer_write_coded(w, p->cols, s->dict_of, n, err);
     if (st == KT_OK) st = kt_pq_writer_close(w, err);
     *stats = st == KT_OK ? stats_json(s, w, (int64_t)n) : NULL;
     *rel = st == KT_OK ? strdup(relbuf) : NULL;

@@ -36,6 +36,11 @@ typedef struct kt_ingest_stage kt_ingest_stage;
 
 typedef struct kt_ingest_stage_options {
     size_t memory_limit;    /* bytes of buffered rows; 0 = 32 MiB */
+    /* Per table field (NULL: none): a STRING field buffered as KT_INT32
+     * codes into the stage's dictionary of that column (kt_ingest_stage_code)
+     * and written as such (format/parquet/writer.h, write_coded): for
+     * low-cardinality strings, 4 bytes a row instead of the text. */
+    const bool *coded;
     /* Held around every call on the txn, so stages of several threads can
      * share one transaction; NULL when one thread owns it. Data files are
      * encoded and written outside the lock. */
@@ -52,6 +57,10 @@ void kt_ingest_stage_free(kt_ingest_stage *s);
 /* The buffer of a partition value (value/len ignored when unpartitioned). */
 kt_status kt_ingest_stage_buffer(kt_ingest_stage *s, const char *value, size_t len, kt_column **cols,
                                  kt_error *err);
+/* The code of text in the dictionary of coded column col (a buffer column
+ * index), added when new; codes are stable for the stage's lifetime. */
+kt_status kt_ingest_stage_code(kt_ingest_stage *s, size_t col, const char *text, size_t len, int32_t *code,
+                               kt_error *err);
 kt_status kt_ingest_stage_check(kt_ingest_stage *s, kt_error *err);
 kt_status kt_ingest_stage_file_done(kt_ingest_stage *s, kt_error *err);
 void kt_ingest_stage_file_abort(kt_ingest_stage *s);

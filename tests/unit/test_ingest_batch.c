@@ -281,21 +281,34 @@ static void raw_partition(const char *lake, const char *run, int64_t *rows, doub
             *typed_ok = false;
             continue;
         }
-        int cols[4] = { kt_pq_find_column(r, "time"), kt_pq_find_column(r, "value"),
-                        kt_pq_find_column(r, "field"), kt_pq_find_column(r, "robot_id") };
-        kt_column out[4];
-        for (int k = 0; k < 4; k++) kt_column_init(&out[k], KT_BYTES);
+        int cols[6] = { kt_pq_find_column(r, "time"), kt_pq_find_column(r, "value"),
+                        kt_pq_find_column(r, "field"), kt_pq_find_column(r, "robot_id"),
+                        kt_pq_find_column(r, "sensor_type"), kt_pq_find_column(r, "source_file") };
+        kt_column out[6];
+        for (int k = 0; k < 6; k++) kt_column_init(&out[k], KT_BYTES);
         for (int g = 0; g < kt_pq_num_row_groups(r); g++) {
-            if (kt_pq_read_row_group(r, g, cols, 4, out, NULL) != KT_OK) {
+            if (kt_pq_read_row_group(r, g, cols, 6, out, NULL) != KT_OK) {
                 *typed_ok = false;
                 break;
             }
             *typed_ok &= out[0].type == KT_INT64 && out[1].type == KT_DOUBLE && out[2].type == KT_BYTES &&
-                         out[3].type == KT_INT32;
-            for (size_t k = 0; k < out[1].len; k++) *sum += KT_COL_DOUBLE(&out[1])[k];
+                         out[3].type == KT_INT32 && out[4].type == KT_BYTES && out[5].type == KT_BYTES;
+            for (size_t k = 0; *typed_ok && k < out[1].len; k++) {
+                *sum += KT_COL_DOUBLE(&out[1])[k];
+                /* each reading's sensor is its field's, and it names the file it came from */
+                size_t fl, sl, nl;
+                const char *field = kt_column_bytes_at(&out[2], k, &fl);
+                const char *sensor = kt_column_bytes_at(&out[4], k, &sl);
+                const char *name = kt_column_bytes_at(&out[5], k, &nl);
+                bool force = fl == 2 && field[0] == 'f' && strchr("xyz", field[1]);
+                bool pos = fl == 1 && strchr("xyz", field[0]);
+                const char *want = force ? "load_cell" : "encoder";
+                *typed_ok &= (force || pos) && sl == strlen(want) && memcmp(sensor, want, sl) == 0 && nl > 8 &&
+                             memcmp(name + nl - 8, ".parquet", 8) == 0;
+            }
             *rows += (int64_t)out[1].len;
         }
-        for (int k = 0; k < 4; k++) kt_column_free(&out[k]);
+        for (int k = 0; k < 6; k++) kt_column_free(&out[k]);
         kt_pq_close(r);
     }
     kt_delta_snapshot_free(s);
