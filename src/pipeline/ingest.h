@@ -66,7 +66,7 @@ typedef struct kt_ingest_result {
 
 typedef struct kt_ingest_options {
     kt_ingest_config config;
-    size_t memory_limit;  /* staged-row buffers per table; 0 = 32 MiB */
+    size_t memory_limit;  /* staged-row buffers per table; 0 = 16 MiB */
     bool no_fsync;        /* tests and scratch lakes only */
     int max_attempts;     /* batches lost to concurrent ingests; 0 = 5 */
     int threads;          /* files read in parallel; 0 or 1 = the calling thread only.

@@ -17,7 +17,7 @@
 #include "format/parquet/writer.h"
 #include "lake/delta/write_type.h"
 
-#define DEFAULT_MEMORY_LIMIT ((size_t)32 << 20)
+#define DEFAULT_MEMORY_LIMIT ((size_t)16 << 20)
 #define PATH_CAP 4096
 
 typedef struct part {

@@ -35,7 +35,7 @@
 typedef struct kt_ingest_stage kt_ingest_stage;
 
 typedef struct kt_ingest_stage_options {
-    size_t memory_limit;    /* bytes of buffered rows; 0 = 32 MiB */
+    size_t memory_limit;    /* bytes of buffered rows; 0 = 16 MiB */
     /* Per table field (NULL: none): a STRING field buffered as KT_INT32
      * codes into the stage's dictionary of that column (kt_ingest_stage_code)
      * and written as such (format/parquet/writer.h, write_coded): for
