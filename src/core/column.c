@@ -194,3 +194,12 @@ kt_status kt_column_set_null(kt_column *c, size_t row)
     }
     return KT_OK;
 }
+
+size_t kt_column_first_bad_code(const kt_column *codes, size_t n, size_t dict_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        int32_t code = KT_COL_I32(codes)[i];
+        if (kt_column_is_valid(codes, i) && (code < 0 || (size_t)code >= dict_len)) return i;
+    }
+    return n;
+}

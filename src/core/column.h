@@ -64,6 +64,10 @@ kt_status kt_column_push_from(kt_column *c, const kt_column *src, size_t row);
 /* Marks the last pushed value null (used when a decoder writes values first). */
 kt_status kt_column_set_null(kt_column *c, size_t row);
 
+/* Dictionary codes (a KT_INT32 column): the first of rows [0, n) that is
+ * present and not in [0, dict_len), or n when every present code fits. */
+size_t kt_column_first_bad_code(const kt_column *codes, size_t n, size_t dict_len);
+
 static inline bool kt_column_is_valid(const kt_column *c, size_t row)
 {
     return !c->valid || c->valid[row];

@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/dict.h"
+#include "pipeline/code_classes.h"
 #include "pipeline/ingest_dedup.h"
 #include "pipeline/ingest_names.h"
 #include "pipeline/ingest_run_id.h"
@@ -39,8 +40,7 @@ struct kt_ingest_cleaner {
      * and field / sensor_type classes per code (class_by_code[0] fields,
      * [1] sensors), valid for the row group in hand */
     const kt_column *const *dicts;
-    int8_t *class_by_code[2];
-    size_t class_cap[2];
+    kt_code_classes class_by_code[2];
 };
 
 /* ---- outputs ---------------------------------------------------------- */
@@ -106,8 +106,8 @@ void kt_ingest_cleaner_free(kt_ingest_cleaner *c)
     kt_name_cache_free(&c->sensors);
     kt_dedup_free(&c->dedup);
     kt_buf_free(&c->text);
-    free(c->class_by_code[0]);
-    free(c->class_by_code[1]);
+    kt_code_classes_free(&c->class_by_code[0]);
+    kt_code_classes_free(&c->class_by_code[1]);
     free(c);
 }
 
@@ -296,7 +296,7 @@ static kt_status name_class(kt_ingest_cleaner *c, int which, kt_name_cache *cach
 {
     *s = text_at(col, dict, i, n);
     if (dict) {
-        *cls = c->class_by_code[which][KT_COL_I32(col)[i]];
+        *cls = c->class_by_code[which].of[KT_COL_I32(col)[i]];
         return KT_OK;
     }
     return kt_name_cache_classify(cache, *s, *n, cls);
@@ -448,11 +448,8 @@ static kt_status quarantine(kt_ingest_cleaner *c, const kt_ingest_schema *schema
  * dictionary (codes of null slots are not looked at). */
 static bool codes_fit(const kt_column *codes, const kt_column *dict)
 {
-    if (codes->type != KT_INT32 || dict->type != KT_BYTES) return false;
-    for (size_t i = 0; i < codes->len; i++)
-        if (kt_column_is_valid(codes, i) && (KT_COL_I32(codes)[i] < 0 || (size_t)KT_COL_I32(codes)[i] >= dict->len))
-            return false;
-    return true;
+    return codes->type == KT_INT32 && dict->type == KT_BYTES &&
+           kt_column_first_bad_code(codes, codes->len, dict->len) == codes->len;
 }
 
 static kt_status check_columns(const kt_ingest_schema *schema, const kt_column *cols, const kt_column *const *dicts,
@@ -470,24 +467,15 @@ static kt_status check_columns(const kt_ingest_schema *schema, const kt_column *
     return KT_OK;
 }
 
+static kt_status name_cache_class(void *cache, const char *s, size_t n, int *cls)
+{
+    return kt_name_cache_classify(cache, s, n, cls);
+}
+
 /* Classes of every entry of a coded name role's dictionary, into class_by_code[which]. */
 static kt_status classify_codes(kt_ingest_cleaner *c, int which, kt_name_cache *cache, const kt_column *dict)
 {
-    if (!dict) return KT_OK;
-    if (dict->len > c->class_cap[which]) {
-        int8_t *t = realloc(c->class_by_code[which], dict->len);
-        if (!t) return KT_ERR_NOMEM;
-        c->class_by_code[which] = t;
-        c->class_cap[which] = dict->len;
-    }
-    for (size_t k = 0; k < dict->len; k++) {
-        size_t n;
-        const char *s = kt_column_bytes_at(dict, k, &n);
-        int cls;
-        KT_TRY(kt_name_cache_classify(cache, s, n, &cls));
-        c->class_by_code[which][k] = (int8_t)cls;
-    }
-    return KT_OK;
+    return dict ? kt_code_classes_fill(&c->class_by_code[which], dict, name_cache_class, cache) : KT_OK;
 }
 
 /* 0 accepted (row filled), -1 rejected (v filled), -2 allocation failure. */

@@ -13,6 +13,7 @@
 
 #include "format/parquet/reader.h"
 #include "pipeline/channels.h"
+#include "pipeline/code_classes.h"
 
 enum { COL_TIME, COL_ROBOT, COL_FIELD, COL_VALUE, NCOLS };
 static const char *const col_names[NCOLS] = { "time", "robot_id", "field", "value" };
@@ -21,8 +22,7 @@ struct kt_raw_loader {
     kt_reading *readings;
     size_t cap;
     kt_column cols[NCOLS];
-    int8_t *field_of_code;   /* the row group's `field` dictionary, classified once */
-    size_t field_codes_cap;
+    kt_code_classes field_of_code; /* the row group's `field` dictionary, classified once */
     uint64_t sum_lo, sum_hi; /* fingerprint lanes */
 };
 
@@ -35,7 +35,7 @@ void kt_raw_loader_free(kt_raw_loader *l)
 {
     if (!l) return;
     free(l->readings);
-    free(l->field_of_code);
+    kt_code_classes_free(&l->field_of_code);
     for (int c = 0; c < NCOLS; c++) kt_column_free(&l->cols[c]);
     free(l);
 }
@@ -138,6 +138,14 @@ static bool field_at(const kt_column *col, const field_lookup *fl, size_t i, kt_
     return kt_field_parse(name, len, field);
 }
 
+static kt_status field_class(void *ctx, const char *name, size_t len, int *cls)
+{
+    (void)ctx;
+    kt_field f;
+    *cls = kt_field_parse(name, len, &f) ? (int)f : -1;
+    return KT_OK;
+}
+
 /* Raw files are written dictionary-encoded: six names classified per row
  * group instead of a string copied and compared per reading. */
 static kt_status classify_field_codes(kt_raw_loader *l, const kt_pq_reader *r, field_lookup *fl, kt_error *err)
@@ -145,19 +153,9 @@ static kt_status classify_field_codes(kt_raw_loader *l, const kt_pq_reader *r, f
     const kt_column *dict = kt_pq_dictionary(r, COL_FIELD);
     *fl = (field_lookup){ NULL, 0 };
     if (!dict) return KT_OK;
-    if (dict->len > l->field_codes_cap) {
-        int8_t *t = realloc(l->field_of_code, dict->len);
-        if (!t) return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory for the field dictionary", kt_pq_path(r));
-        l->field_of_code = t;
-        l->field_codes_cap = dict->len;
-    }
-    for (size_t c = 0; c < dict->len; c++) {
-        size_t len;
-        const char *name = kt_column_bytes_at(dict, c, &len);
-        kt_field f;
-        l->field_of_code[c] = kt_field_parse(name, len, &f) ? (int8_t)f : -1;
-    }
-    *fl = (field_lookup){ l->field_of_code, dict->len };
+    if (kt_code_classes_fill(&l->field_of_code, dict, field_class, NULL) != KT_OK)
+        return kt_fail(err, KT_ERR_NOMEM, "%s: out of memory for the field dictionary", kt_pq_path(r));
+    *fl = (field_lookup){ l->field_of_code.of, dict->len };
     return KT_OK;
 }
 

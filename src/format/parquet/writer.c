@@ -305,15 +305,14 @@ static kt_status check_coded(const kt_pq_writer *w, size_t i, const kt_column *c
     if (c->len < nrows)
         return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has %zu rows, batch has %zu", w->path, f->name, c->len,
                        nrows);
-    for (size_t r = 0; r < nrows; r++) {
-        bool present = !c->valid || c->valid[r];
-        if (!present && !f->nullable)
-            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null", w->path,
-                           f->name, r);
-        if (present && (KT_COL_I32(c)[r] < 0 || (size_t)KT_COL_I32(c)[r] >= dict->len))
-            return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' row %zu: code %d outside its dictionary of %zu",
-                           w->path, f->name, r, KT_COL_I32(c)[r], dict->len);
-    }
+    const uint8_t *null = !f->nullable && c->valid ? memchr(c->valid, 0, nrows) : NULL;
+    if (null)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null", w->path, f->name,
+                       (size_t)(null - c->valid));
+    size_t r = kt_column_first_bad_code(c, nrows, dict->len);
+    if (r < nrows)
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' row %zu: code %d outside its dictionary of %zu",
+                       w->path, f->name, r, KT_COL_I32(c)[r], dict->len);
     return KT_OK;
 }
 
