@@ -319,9 +319,11 @@ static void log_attempt(const step *s, size_t i, kt_status status, const kt_erro
     else if (out->current)
         kt_log_msg(s->o->log, KT_LOG_DEBUG, "run %s: the tables are current; recorded", run);
     else
-        kt_log_msg(s->o->log, KT_LOG_DEBUG, "run %s (%s): %" PRId64 " readings -> %" PRId64 " rows in %.3f s (%.3f s CPU)",
+        kt_log_msg(s->o->log, KT_LOG_DEBUG,
+                   "run %s (%s): %" PRId64 " readings -> %" PRId64 " rows in %.3f s (%.3f s CPU; read %.3f, "
+                   "transform %.3f, write %.3f s CPU)",
                    run, kt_dirty_reason_name(s->plan->runs[i].reason), out->result.readings, out->result.rows, seconds,
-                   cpu);
+                   cpu, out->result.read_cpu_s, out->result.transform_cpu_s, out->result.write_cpu_s);
 }
 
 static kt_status process_task(void *worker_ctx, void *shared, size_t task, kt_error *err)

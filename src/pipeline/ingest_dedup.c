@@ -110,12 +110,16 @@ static bool replace_slots(kt_dedup *d, size_t n)
     return true;
 }
 
+/* A replaced table gets 1/8 more slots than asked: files of a delivery are
+ * about the same size, and one a little larger than the last would
+ * otherwise map (and the kernel zero) a fresh 50 MB table again. */
 void kt_dedup_reserve(kt_dedup *d, size_t expected)
 {
     if (d->count) return;
     size_t want = slots_for(d, expected);
     if (d->cap >= want && d->cap / 4 <= want) return;
-    replace_slots(d, want); /* on failure the old table stays: inserts grow later */
+    size_t roomy = slots_for(d, expected + expected / 8);
+    replace_slots(d, roomy); /* on failure the old table stays: inserts grow later */
 }
 
 size_t kt_dedup_bytes(const kt_dedup *d)

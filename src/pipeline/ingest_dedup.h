@@ -21,7 +21,9 @@
  *  - kt_dedup_reserve sizes an empty set for the readings a file is
  *    expected to hold (its footer's row count), within the budget: a file
  *    then costs no rehashing, and a small file after a large one does not
- *    clear the large table. It is only a hint; inserts grow as before.
+ *    clear the large table. A new table has 1/8 headroom, so a file up to
+ *    that much larger than the last keeps it. It is only a hint; inserts
+ *    grow as before.
  */
 #ifndef KT_PIPELINE_INGEST_DEDUP_H
 #define KT_PIPELINE_INGEST_DEDUP_H

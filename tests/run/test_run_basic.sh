@@ -31,10 +31,11 @@ for t in raw aligned features run_stats; do
 done
 before=$(log_listing "$lake"); digest1=$(all_digest "$lake")
 
-# At debug level each file and each run reports its wall and CPU time.
+# At debug level each file and each run reports its wall and CPU time, a run
+# also its CPU per step (read, transform, write).
 "$KINETL" --log-level debug --lake "$tmp/lake_debug" run --source "$src" -j 2 >/dev/null 2>"$tmp/debug"; rc=$?
 files_timed=$(grep -cE ' debug file [^ ]+\.parquet: [0-9]+ readings accepted, 0 quarantined in [0-9.]+ s \([0-9.]+ s CPU\)$' "$tmp/debug")
-runs_timed=$(grep -cE ' debug run [^ ]+ \(never processed\): [0-9]+ readings -> [0-9]+ rows in [0-9.]+ s \([0-9.]+ s CPU\)$' "$tmp/debug")
+runs_timed=$(grep -cE ' debug run [^ ]+ \(never processed\): [0-9]+ readings -> [0-9]+ rows in [0-9.]+ s \([0-9.]+ s CPU; read [0-9.]+, transform [0-9.]+, write [0-9.]+ s CPU\)$' "$tmp/debug")
 check debug_log_times_files_and_runs $([ $rc = 0 ] && [ "$files_timed" = 2 ] && [ "$runs_timed" = 2 ]; echo $?) \
   "rc=$rc files=$files_timed runs=$runs_timed $(head -c 2000 "$tmp/debug")"
 
