@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/clock.h"
 #include "core/dict.h"
@@ -32,13 +31,6 @@ void kt_ingest_options_default(kt_ingest_options *o)
 {
     memset(o, 0, sizeof *o);
     kt_ingest_config_default(&o->config);
-}
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* What one file needs in this attempt. */
@@ -371,7 +363,7 @@ static kt_status run_attempt(const kt_ingest_tables *t, const kt_ingest_options 
                              size_t n, kt_ingest_result *results, kt_ingest_summary *sum, kt_error *err)
 {
     attempt a = { .o = o, .files = files, .results = results, .status = KT_OK };
-    a.ingested_at = o->now_us ? o->now_us : now_us();
+    a.ingested_at = o->now_us ? o->now_us : kt_clock_wall_us();
     pthread_mutex_init(&a.lock, NULL);
     size_t threads = o->threads > 1 ? (size_t)o->threads : 1;
     if (threads > n) threads = n ? n : 1;

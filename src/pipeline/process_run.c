@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "pipeline/process_tables.h"
 #include "pipeline/quarantine_count.h"
 #include "pipeline/raw_load.h"
@@ -117,33 +117,19 @@ static kt_status refresh_all(kt_process_ctx *ctx, kt_error *err)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static double seconds(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 typedef struct stopwatch {
-    double wall, cpu;
+    int64_t wall_ns, cpu_ns;
 } stopwatch;
 
 static stopwatch start_watch(void)
 {
-    return (stopwatch){ seconds(CLOCK_MONOTONIC), seconds(CLOCK_THREAD_CPUTIME_ID) };
+    return (stopwatch){ kt_clock_mono_ns(), kt_clock_thread_cpu_ns() };
 }
 
 static void stop_watch(stopwatch w, double *wall, double *cpu)
 {
-    *wall += seconds(CLOCK_MONOTONIC) - w.wall;
-    *cpu += seconds(CLOCK_THREAD_CPUTIME_ID) - w.cpu;
-}
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    *wall += (double)(kt_clock_mono_ns() - w.wall_ns) * 1e-9;
+    *cpu += (double)(kt_clock_thread_cpu_ns() - w.cpu_ns) * 1e-9;
 }
 
 static void app_id_of(const char *run, char *out, size_t cap)
@@ -284,7 +270,7 @@ static kt_status fill_caller_stats(kt_process_ctx *ctx, kt_process_result *res, 
     snprintf(s->run_uuid, sizeof s->run_uuid, "%s", res->run_uuid);
     snprintf(s->input_fingerprint, sizeof s->input_fingerprint, "%s", res->input_fingerprint);
     snprintf(res->config_hash, sizeof res->config_hash, "%s", s->config_hash);
-    s->processed_at_us = now_us();
+    s->processed_at_us = kt_clock_wall_us();
     return kt_quarantine_count(ctx->quarantine_counter, ctx->quarantine, ctx->quarantine_s, res->run_uuid,
                                &s->quarantined_rows, err);
 }
