@@ -45,10 +45,15 @@ static kt_dedup_key *alloc_slots(size_t n, size_t *mapped)
     return (kt_dedup_key *)start;
 }
 
+static void release_slots(kt_dedup_key *slots, size_t mapped)
+{
+    if (mapped) munmap(slots, mapped);
+    else free(slots);
+}
+
 static void free_slots(kt_dedup *d)
 {
-    if (d->mapped) munmap(d->slots, d->mapped);
-    else free(d->slots);
+    release_slots(d->slots, d->mapped);
     d->slots = NULL;
     d->cap = 0;
     d->mapped = 0;
@@ -95,17 +100,24 @@ static size_t slots_for(const kt_dedup *d, size_t n)
     return want < cap ? want : cap;
 }
 
+/* Makes slots (n of them, `mapped` as alloc_slots said, generation 1) the
+ * table, releasing the old one; count is left to the caller. */
+static void install_slots(kt_dedup *d, kt_dedup_key *slots, size_t n, size_t mapped)
+{
+    free_slots(d);
+    d->slots = slots;
+    d->cap = n;
+    d->mapped = mapped;
+    d->gen = 1;
+}
+
 /* Replaces the table by an empty one of n slots; false when allocation fails. */
 static bool replace_slots(kt_dedup *d, size_t n)
 {
     size_t mapped;
     kt_dedup_key *slots = alloc_slots(n, &mapped);
     if (!slots) return false;
-    free_slots(d);
-    d->slots = slots;
-    d->cap = n;
-    d->mapped = mapped;
-    d->gen = 1;
+    install_slots(d, slots, n, mapped);
     d->count = 0;
     return true;
 }
@@ -164,24 +176,16 @@ static bool grow(kt_dedup *d)
     size_t n = d->cap ? d->cap * 2 : MIN_SLOTS;
     if (n > max_slots(d)) n = max_slots(d);
     if (n <= d->cap) return false;
-    kt_dedup_key *old = d->slots;
-    size_t old_cap = d->cap, old_mapped = d->mapped, count = d->count;
-    uint16_t old_gen = d->gen;
-    d->slots = NULL; /* replace_slots must not free the table being rehashed */
-    d->mapped = 0;
-    if (!replace_slots(d, n)) {
-        d->slots = old, d->cap = old_cap, d->mapped = old_mapped, d->gen = old_gen;
-        return false;
+    size_t mapped;
+    kt_dedup_key *slots = alloc_slots(n, &mapped);
+    if (!slots) return false;
+    for (size_t i = 0; i < d->cap; i++) {
+        if (d->slots[i].gen != d->gen) continue;
+        kt_dedup_key k = d->slots[i];
+        k.gen = 1;
+        *probe(slots, n, 1, &k, key_hash(&k)) = k;
     }
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i].gen != old_gen) continue;
-        kt_dedup_key k = old[i];
-        k.gen = d->gen;
-        *probe(d->slots, d->cap, d->gen, &k, key_hash(&k)) = k;
-    }
-    d->count = count;
-    if (old_mapped) munmap(old, old_mapped);
-    else free(old);
+    install_slots(d, slots, n, mapped); /* count unchanged: the same keys */
     return true;
 }
 
