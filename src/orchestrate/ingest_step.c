@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "orchestrate/hash_files.h"
 #include "pipeline/ingest_discover.h"
 
@@ -18,13 +18,6 @@ void kt_ingest_step_options_default(kt_ingest_step_options *o)
 {
     memset(o, 0, sizeof *o);
     kt_ingest_options_default(&o->ingest);
-}
-
-static int64_t wall_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* A discovered file on its way through the step. */
@@ -113,7 +106,7 @@ static kt_status record_batch(kt_state *st, const kt_ingest_step_options *o, con
                               const kt_ingest_result *results, size_t n, const kt_ingest_summary *sum,
                               int64_t started, kt_error *err)
 {
-    int64_t now = wall_us();
+    int64_t now = kt_clock_wall_us();
     KT_TRY(kt_state_begin(st, err));
     kt_status s = KT_OK;
     for (size_t i = 0; s == KT_OK && i < n; i++) {
@@ -171,7 +164,7 @@ static kt_status run_batch(const char *lake, kt_state *st, const kt_ingest_step_
         files[i] = (kt_ingest_source){ .path = cands[i].src->path, .source_file = cands[i].src->rel,
                                        .hash = cands[i].hash, .size = cands[i].src->size,
                                        .count_if_already = !cands[i].known };
-    int64_t started = wall_us();
+    int64_t started = kt_clock_wall_us();
     kt_ingest_summary sum;
     kt_status s = kt_ingest_batch(lake, &o->ingest, files, n, results, &sum, err);
     if (s == KT_OK) {
@@ -217,7 +210,7 @@ static kt_status triage(kt_state *st, const kt_ingest_step_options *o, const kt_
         if (s != KT_OK) break;
         if (c.verdict == KT_FILE_CONTENT_CHANGED) {
             res->changed++;
-            s = kt_state_file_mark_changed(st, c.src->rel, c.src->size, c.hash, wall_us(), err);
+            s = kt_state_file_mark_changed(st, c.src->rel, c.src->size, c.hash, kt_clock_wall_us(), err);
             report(o, &c, NULL, "content changed since it was ingested: not ingested again");
             continue;
         }
