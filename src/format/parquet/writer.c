@@ -271,12 +271,11 @@ static kt_status check_strings(const kt_pq_writer *w, const kt_pq_field *f, cons
     return KT_OK;
 }
 
-static kt_status check_column(const kt_pq_writer *w, size_t i, const kt_column *c, size_t nrows, kt_error *err)
+/* What every column of a batch needs, whatever its type: nrows rows, values
+ * behind fixed-width ones, and no null in a field that allows none. */
+static kt_status check_rows(const kt_pq_writer *w, const kt_pq_field *f, const kt_column *c, size_t nrows,
+                            kt_error *err)
 {
-    const kt_pq_field *f = &w->fields[i];
-    if (c->type != column_type_of(f->type))
-        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' expects %s values, got %s column", w->path,
-                       f->name, wtype_name(f->type), kt_type_name(c->type));
     if (c->len < nrows)
         return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has %zu rows, batch has %zu", w->path,
                        f->name, c->len, nrows);
@@ -288,6 +287,16 @@ static kt_status check_column(const kt_pq_writer *w, size_t i, const kt_column *
             return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null",
                            w->path, f->name, (size_t)(z - c->valid));
     }
+    return KT_OK;
+}
+
+static kt_status check_column(const kt_pq_writer *w, size_t i, const kt_column *c, size_t nrows, kt_error *err)
+{
+    const kt_pq_field *f = &w->fields[i];
+    if (c->type != column_type_of(f->type))
+        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' expects %s values, got %s column", w->path,
+                       f->name, wtype_name(f->type), kt_type_name(c->type));
+    KT_TRY(check_rows(w, f, c, nrows, err));
     if (c->type == KT_BYTES) KT_TRY(check_strings(w, f, c, nrows, err));
     return KT_OK;
 }
@@ -302,13 +311,7 @@ static kt_status check_coded(const kt_pq_writer *w, size_t i, const kt_column *c
         return kt_fail(err, KT_ERR_USAGE, "%s: column '%s': dictionary codes need a STRING field, INT32 codes "
                        "and a string dictionary", w->path, f->name);
     KT_TRY(check_strings(w, f, dict, dict->len, err));
-    if (c->len < nrows)
-        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' has %zu rows, batch has %zu", w->path, f->name, c->len,
-                       nrows);
-    const uint8_t *null = !f->nullable && c->valid ? memchr(c->valid, 0, nrows) : NULL;
-    if (null)
-        return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' is not nullable but row %zu is null", w->path, f->name,
-                       (size_t)(null - c->valid));
+    KT_TRY(check_rows(w, f, c, nrows, err));
     size_t r = kt_column_first_bad_code(c, nrows, dict->len);
     if (r < nrows)
         return kt_fail(err, KT_ERR_USAGE, "%s: column '%s' row %zu: code %d outside its dictionary of %zu",
