@@ -8,16 +8,24 @@
  *    (-0.0 equals +0.0; NaN never reaches here: it is quarantined).
  *  - kt_dedup_insert returns true when the reading is new (keep it) and
  *    false when an equal one was inserted since the last reset (drop it).
- *  - Memory is bounded by max_bytes (>= 4 KiB). When the table would have
- *    to grow past it, the set is emptied and starts again: from then on
- *    only duplicates within each window of distinct readings are caught.
+ *  - Two tables. A reading is held in 16 bytes (value, and one word of time
+ *    as an offset from the file's first reading, run, robot, field and slot
+ *    generation) when it fits: time within ±2^39 µs (6.3 days) of the
+ *    file's first reading, run index < 2048, robot < 4, field < 8 — every
+ *    reading of any plausible file. Others go to a table of 24-byte slots,
+ *    which exists only once such a reading comes. Whether a reading fits
+ *    depends on the reading alone (the origin is fixed for the file), so
+ *    equal readings always meet in the same table: exactness holds.
+ *  - Memory is bounded by max_bytes (>= 4 KiB) per table. When a table
+ *    would have to grow past it, it is emptied and starts again: from then
+ *    on only duplicates within each window of distinct readings are caught.
  *    `resets` counts that, so callers can report the file's dedup as
  *    windowed instead of exact — never silently. With the default 128 MiB
- *    a file is exact up to ~4.2 million distinct readings (load at most 3/4).
- *  - The table holds as many slots as the readings need, not a power of
- *    two (a hash maps to a slot by multiply-shift), so a file of 1.6 M
- *    readings takes 51 MB, not 96. Slots carry the generation that wrote
- *    them: a reset is one increment, not a pass over the table.
+ *    a file is exact up to ~6.3 million distinct readings (load at most 3/4).
+ *  - A table holds as many slots as the readings need, not a power of two
+ *    (a hash maps to a slot by multiply-shift), so a file of 1.6 M readings
+ *    takes 34 MB, not 64. Slots carry the generation that wrote them: a
+ *    reset is one increment, not a pass over the table.
  *  - kt_dedup_reserve sizes an empty set for the readings a file is
  *    expected to hold (its footer's row count), within the budget: a file
  *    then costs no rehashing, and a small file after a large one does not
@@ -34,22 +42,25 @@
 
 #include "core/error.h"
 
-typedef struct kt_dedup_key {
-    int64_t time_us;
-    uint64_t value_bits;   /* normalised: -0.0 as +0.0 */
-    uint32_t run;          /* caller's dense run index */
-    uint8_t robot, field;
-    uint16_t gen;          /* the set's generation when written; any other: empty */
-} kt_dedup_key;
-
-typedef struct kt_dedup {
-    kt_dedup_key *slots;
+/* One open-addressing table; slot_bytes says which form its slots take. */
+typedef struct kt_dedup_table {
+    void *slots;
+    size_t slot_bytes;     /* KT_DEDUP_PACKED_BYTES or KT_DEDUP_WIDE_BYTES */
     size_t cap;            /* slots (0 when no table yet) */
     size_t count;
-    size_t max_bytes;
     size_t mapped;         /* bytes mmapped for slots; 0: slots came from malloc */
+    uint8_t gen;           /* >= 1 while slots exist; a slot of any other generation is empty */
+} kt_dedup_table;
+
+enum { KT_DEDUP_PACKED_BYTES = 16, KT_DEDUP_WIDE_BYTES = 24 };
+
+typedef struct kt_dedup {
+    kt_dedup_table packed; /* readings that fit 16 bytes */
+    kt_dedup_table wide;   /* the others */
+    uint64_t origin;       /* packed times count from here; set by the file's first reading */
+    bool has_origin;
+    size_t max_bytes;      /* per table */
     uint64_t resets;
-    uint16_t gen;          /* >= 1 while slots exist */
 } kt_dedup;
 
 void kt_dedup_init(kt_dedup *d, size_t max_bytes);
@@ -60,7 +71,7 @@ void kt_dedup_reset(kt_dedup *d);
  * max_bytes: re-allocates when the table is smaller than needed or more
  * than 4x larger. Allocation failure is not an error (inserts grow later). */
 void kt_dedup_reserve(kt_dedup *d, size_t expected);
-/* Bytes held by the table. */
+/* Bytes held by the tables. */
 size_t kt_dedup_bytes(const kt_dedup *d);
 
 /* Hints that the reading will be inserted soon: loads its slot into cache

@@ -513,7 +513,7 @@ TEST(dedup_exact_against_brute_force)
 TEST(dedup_memory_is_bounded_and_windowing_reported)
 {
     kt_dedup d;
-    kt_dedup_init(&d, 16384); /* 512 slots of 24 bytes exceed it: at most 256 slots */
+    kt_dedup_init(&d, 16384); /* 2048 slots of 16 bytes exceed it: at most 1024 slots */
     bool fresh;
     for (int i = 0; i < 5000; i++) {
         CHECK_OK(kt_dedup_insert(&d, i, 1.0, 0, 1, 0, &fresh), NULL);
@@ -523,6 +523,82 @@ TEST(dedup_memory_is_bounded_and_windowing_reported)
         CHECK(kt_dedup_bytes(&d) <= 16384);
     }
     CHECK(d.resets > 0);
+    kt_dedup_reset(&d);
+    for (int i = 0; i < 5000; i++) { /* robot 7: the wide table, bounded the same way */
+        CHECK_OK(kt_dedup_insert(&d, i, 1.0, 0, 7, 0, &fresh), NULL);
+        CHECK(fresh);
+        CHECK_OK(kt_dedup_insert(&d, i, 1.0, 0, 7, 0, &fresh), NULL);
+        CHECK(!fresh);
+        CHECK(d.wide.cap * KT_DEDUP_WIDE_BYTES <= 16384);
+    }
+    CHECK(d.resets > 0);
+    kt_dedup_free(&d);
+}
+
+/* Readings the 16-byte form cannot hold (time far from the file's first
+ * reading, run index >= 2048, robot >= 4, field >= 8) go to the 24-byte
+ * table; duplicates are caught exactly in both, mixed in one file. */
+TEST(dedup_exact_across_packed_and_wide_slots)
+{
+    kt_dedup d;
+    kt_dedup_init(&d, 1 << 22);
+    enum { N = 8000 };
+    static int64_t t[N];
+    static double v[N];
+    static uint32_t run[N];
+    static uint8_t robot[N], field[N];
+    const int64_t day = 86400LL * 1000000, times[] = { 0, 1, 6 * day, 7 * day, -7 * day, INT64_MAX, INT64_MIN };
+    for (int i = 0; i < N; i++) {
+        if (i > 0 && rnd() % 3 == 0) {
+            int j = (int)(rnd() % (uint64_t)i);
+            t[i] = t[j], v[i] = v[j], run[i] = run[j], robot[i] = robot[j], field[i] = field[j];
+        } else {
+            int64_t base = i == 0 ? 0 : times[rnd() % 7], jitter = (int64_t)(rnd() % 3);
+            t[i] = base > 0 ? base - jitter : base + jitter; /* no overflow at the extremes */
+            v[i] = (double)(rnd() % 2);
+            run[i] = rnd() % 4 ? (uint32_t)(rnd() % 3) : 2046 + (uint32_t)(rnd() % 4);
+            robot[i] = (uint8_t)(rnd() % 8 ? 1 + rnd() % 2 : 3 + rnd() % 3);
+            field[i] = (uint8_t)(rnd() % 8 ? rnd() % 6 : 7 + rnd() % 2);
+        }
+        bool fresh, seen = false;
+        CHECK_OK(kt_dedup_insert(&d, t[i], v[i], run[i], robot[i], field[i], &fresh), NULL);
+        for (int j = 0; j < i && !seen; j++)
+            seen = t[j] == t[i] && v[j] == v[i] && run[j] == run[i] && robot[j] == robot[i] && field[j] == field[i];
+        CHECK_MSG(fresh == !seen, "row %d (time %lld run %u robot %u field %u): fresh=%d seen=%d", i,
+                  (long long)t[i], run[i], robot[i], field[i], fresh, seen);
+    }
+    CHECK(d.packed.count > 100 && d.wide.count > 100);
+    CHECK_EQ_INT(d.resets, 0);
+    kt_dedup_free(&d);
+}
+
+/* The packed window is +-2^39 us around each file's first reading: its
+ * edges are packed, one microsecond past them is not, and the next file
+ * (after a reset) takes its own origin. */
+TEST(dedup_packed_window_follows_each_file)
+{
+    kt_dedup d;
+    kt_dedup_init(&d, 1 << 20);
+    const int64_t t0 = 1669269784000000LL, half = (int64_t)1 << 39;
+    const int64_t packed[] = { t0, t0 - half, t0 + half - 1 }, wide[] = { t0 - half - 1, t0 + half };
+    bool fresh;
+    for (int pass = 0; pass < 2; pass++) { /* the second pass finds every reading again */
+        for (int i = 0; i < 3; i++) {
+            CHECK_OK(kt_dedup_insert(&d, packed[i], 2.5, 4, 2, 5, &fresh), NULL);
+            CHECK(fresh == !pass);
+        }
+        for (int i = 0; i < 2; i++) {
+            CHECK_OK(kt_dedup_insert(&d, wide[i], 2.5, 4, 2, 5, &fresh), NULL);
+            CHECK(fresh == !pass);
+        }
+    }
+    CHECK_EQ_INT(d.packed.count, 3);
+    CHECK_EQ_INT(d.wide.count, 2);
+    kt_dedup_reset(&d);
+    const int64_t year_later = t0 + 365LL * 86400 * 1000000;
+    for (int i = 0; i < 100; i++) CHECK_OK(kt_dedup_insert(&d, year_later + i * 1000, 1.0, 0, 1, 0, &fresh), NULL);
+    CHECK_EQ_INT(d.packed.count, 100);
+    CHECK_EQ_INT(d.wide.count, 0);
     kt_dedup_free(&d);
 }
 
@@ -535,7 +611,7 @@ TEST(dedup_reserve_sizes_once_and_reset_forgets)
     kt_dedup_init(&d, 1 << 20);
     kt_dedup_reserve(&d, 10000);
     size_t reserved = kt_dedup_bytes(&d);
-    CHECK(reserved >= 10000 * 4 / 3 * sizeof(kt_dedup_key));
+    CHECK(reserved >= 10000 * 4 / 3 * KT_DEDUP_PACKED_BYTES);
     CHECK(reserved <= 1 << 20);
     bool fresh;
     for (int i = 0; i < 10000; i++) {
@@ -585,24 +661,24 @@ TEST(dedup_reserve_keeps_the_table_for_a_slightly_larger_file)
     kt_dedup_init(&d, 1 << 26);
     kt_dedup_reserve(&d, 1000000);
     size_t first = kt_dedup_bytes(&d);
-    const kt_dedup_key *slots = d.slots;
-    CHECK(first >= 1000000 / 3 * 4 * sizeof(kt_dedup_key));
+    const void *slots = d.packed.slots;
+    CHECK(first >= 1000000 / 3 * 4 * KT_DEDUP_PACKED_BYTES);
     kt_dedup_reset(&d);
     kt_dedup_reserve(&d, 1100000);
     CHECK_EQ_INT(kt_dedup_bytes(&d), first);
-    CHECK(d.slots == slots);
+    CHECK(d.packed.slots == slots);
     bool fresh;
     for (int i = 0; i < 1100000; i++) CHECK_OK(kt_dedup_insert(&d, i, 0.25, 1, 1, 0, &fresh), NULL);
     CHECK_EQ_INT(kt_dedup_bytes(&d), first); /* and it held them without growing */
     kt_dedup_reset(&d);
     kt_dedup_reserve(&d, 1300000);
-    CHECK(kt_dedup_bytes(&d) >= 1300000 / 3 * 4 * sizeof(kt_dedup_key));
+    CHECK(kt_dedup_bytes(&d) >= 1300000 / 3 * 4 * KT_DEDUP_PACKED_BYTES);
     kt_dedup_free(&d);
 }
 
-/* A reset is a new slot generation; when the 16-bit counter comes round
+/* A reset is a new slot generation; when the 8-bit counter comes round
  * to the generation a reading was stored under, that reading must not
- * count as seen: the wrap clears the table for real. */
+ * count as seen: the wrap clears the table for real (both tables). */
 TEST(dedup_generation_wrap_forgets_old_readings)
 {
     kt_dedup d;
@@ -610,11 +686,15 @@ TEST(dedup_generation_wrap_forgets_old_readings)
     bool fresh;
     CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 1, 3, &fresh), NULL);
     CHECK(fresh);
-    for (int i = 0; i < 65535; i++) kt_dedup_reset(&d); /* the generation is back to the reading's */
-    CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 1, 3, &fresh), NULL);
-    CHECK_MSG(fresh, "a reading from 65535 resets ago was taken for a duplicate");
-    CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 1, 3, &fresh), NULL);
-    CHECK(!fresh);
+    CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, 9, 3, &fresh), NULL); /* robot 9: a wide slot */
+    CHECK(fresh && d.wide.count == 1);
+    for (int i = 0; i < 255; i++) kt_dedup_reset(&d); /* the generation is back to the readings' */
+    for (int r = 1; r <= 9; r += 8) {
+        CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, (uint8_t)r, 3, &fresh), NULL);
+        CHECK_MSG(fresh, "robot %d: a reading from 255 resets ago was taken for a duplicate", r);
+        CHECK_OK(kt_dedup_insert(&d, 42, 1.5, 7, (uint8_t)r, 3, &fresh), NULL);
+        CHECK(!fresh);
+    }
     kt_dedup_free(&d);
 }
 
@@ -754,6 +834,8 @@ int main(void)
     RUN(ctx, config_defaults_and_settings);
     RUN(ctx, config_file);
     RUN(ctx, dedup_exact_against_brute_force);
+    RUN(ctx, dedup_exact_across_packed_and_wide_slots);
+    RUN(ctx, dedup_packed_window_follows_each_file);
     RUN(ctx, dedup_memory_is_bounded_and_windowing_reported);
     RUN(ctx, dedup_reserve_sizes_once_and_reset_forgets);
     RUN(ctx, dedup_reserve_keeps_the_table_for_a_slightly_larger_file);
