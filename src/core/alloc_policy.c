@@ -22,6 +22,7 @@
 #include "core/alloc_policy.h"
 
 #include <stdlib.h> /* defines __GLIBC__ on glibc */
+#include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -29,7 +30,7 @@
 void kt_alloc_policy_apply(void)
 {
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_MMAP_THRESHOLD, (int)KT_ALLOC_MMAP_THRESHOLD);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
 }
@@ -39,4 +40,18 @@ void kt_alloc_policy_release(void)
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
+}
+
+/* realloc when nothing unwritten would be read (the block is full, or
+ * mapped, so moved without a copy); else a fresh block and a copy of the
+ * written part. Losing realloc's in-place growth costs a copy of `used`
+ * bytes, which realloc makes anyway whenever it moves the block. */
+void *kt_alloc_grow(void *old, size_t used, size_t old_size, size_t new_size)
+{
+    if (!old || used >= old_size || old_size >= KT_ALLOC_MMAP_THRESHOLD) return realloc(old, new_size);
+    void *p = malloc(new_size);
+    if (!p) return NULL;
+    memcpy(p, old, used);
+    free(old);
+    return p;
 }

@@ -3,6 +3,8 @@
  */
 #include "core/buf.h"
 
+#include "core/alloc_policy.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ kt_status kt_buf_reserve(kt_buf *b, size_t extra)
         if (cap > SIZE_MAX / 2) { cap = need; break; }
         cap *= 2;
     }
-    uint8_t *p = realloc(b->data, cap);
+    uint8_t *p = kt_alloc_grow(b->data, b->len, b->cap, cap);
     if (!p) return KT_ERR_NOMEM;
     b->data = p;
     b->cap = cap;

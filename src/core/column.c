@@ -5,6 +5,8 @@
  */
 #include "core/column.h"
 
+#include "core/alloc_policy.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,18 +68,21 @@ static kt_status grow_rows(kt_column *c, size_t need)
         if (cap > SIZE_MAX / 2 / 8) return KT_ERR_NOMEM;
         cap *= 2;
     }
+    /* only the first len rows were written: the copy must not read the rest */
     if (c->type == KT_BYTES) {
-        int64_t *o = realloc(c->offsets, (cap + 1) * sizeof *o);
+        size_t old = c->offsets ? (c->cap + 1) * sizeof(int64_t) : 0;
+        int64_t *o = kt_alloc_grow(c->offsets, c->offsets ? (c->len + 1) * sizeof *o : 0, old, (cap + 1) * sizeof *o);
         if (!o) return KT_ERR_NOMEM;
         if (!c->offsets) o[0] = 0;
         c->offsets = o;
     } else {
-        void *v = realloc(c->values, cap * kt_type_width(c->type));
+        size_t width = kt_type_width(c->type);
+        void *v = kt_alloc_grow(c->values, c->len * width, c->cap * width, cap * width);
         if (!v) return KT_ERR_NOMEM;
         c->values = v;
     }
     if (c->valid) {
-        uint8_t *v = realloc(c->valid, cap);
+        uint8_t *v = kt_alloc_grow(c->valid, c->len, c->cap, cap);
         if (!v) return KT_ERR_NOMEM;
         c->valid = v;
     }
@@ -92,7 +97,8 @@ static kt_status grow_bytes(kt_column *c, size_t need)
         if (cap > SIZE_MAX / 2) return KT_ERR_NOMEM;
         cap *= 2;
     }
-    char *b = realloc(c->bytes, cap);
+    size_t used = c->offsets ? (size_t)c->offsets[c->len] : 0;
+    char *b = kt_alloc_grow(c->bytes, used, c->bytes_cap, cap);
     if (!b) return KT_ERR_NOMEM;
     c->bytes = b;
     c->bytes_cap = cap;

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/dict.h"
 #include "pipeline/code_classes.h"
+#include "core/alloc_policy.h"
 #include "pipeline/ingest_dedup.h"
 #include "pipeline/ingest_names.h"
 #include "pipeline/ingest_run_id.h"
@@ -61,7 +62,7 @@ static kt_status accepted_reserve(kt_ingest_accepted *a, size_t extra)
         if (cap > SIZE_MAX / 2 / sizeof(kt_ingest_row)) return KT_ERR_NOMEM;
         cap *= 2;
     }
-    kt_ingest_row *rows = realloc(a->rows, cap * sizeof *rows);
+    kt_ingest_row *rows = kt_alloc_grow(a->rows, a->len * sizeof *rows, a->cap * sizeof *rows, cap * sizeof *rows);
     if (!rows) return KT_ERR_NOMEM;
     a->rows = rows;
     a->cap = cap;
