@@ -473,39 +473,62 @@ TEST(config_file)
 
 /* ---- dedup ------------------------------------------------------------ */
 
+typedef struct dedup_reading {
+    int64_t t;
+    double v;
+    uint32_t run;
+    uint8_t robot, field;
+} dedup_reading;
+
+/* Inserts n readings — one in copy_one_in a copy of an earlier one (with
+ * 0.0 as -0.0 half the time), the others made by `make` — and checks each
+ * verdict of the set against a scan of all earlier readings. */
+static void dedup_against_brute_force(kt_test_ctx *t_, kt_dedup *d, int n, int copy_one_in,
+                                      void (*make)(int i, dedup_reading *r))
+{
+    dedup_reading *r = calloc((size_t)n, sizeof *r);
+    CHECK(r != NULL);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && rnd() % (uint64_t)copy_one_in == 0) {
+            r[i] = r[rnd() % (uint64_t)i];
+            if (r[i].v == 0 && rnd() % 2) r[i].v = -r[i].v;
+        } else {
+            make(i, &r[i]);
+        }
+        bool fresh = false, seen = false;
+        kt_status st = kt_dedup_insert(d, r[i].t, r[i].v, r[i].run, r[i].robot, r[i].field, &fresh);
+        for (int j = 0; j < i && !seen; j++)
+            seen = r[j].t == r[i].t && r[j].v == r[i].v && r[j].run == r[i].run && r[j].robot == r[i].robot &&
+                   r[j].field == r[i].field;
+        if (st != KT_OK || fresh == seen) free(r);
+        CHECK_EQ_INT(st, KT_OK);
+        CHECK_MSG(fresh == !seen, "row %d (time %lld run %u robot %u field %u): fresh=%d seen=%d", i,
+                  (long long)r[i].t, r[i].run, r[i].robot, r[i].field, fresh, seen);
+    }
+    free(r);
+}
+
+static void make_dense_reading(int i, dedup_reading *r)
+{
+    (void)i;
+    *r = (dedup_reading){ .t = (int64_t)(rnd() % 50), .v = (double)(rnd() % 3), .run = (uint32_t)(rnd() % 2),
+                          .robot = (uint8_t)(1 + rnd() % 2), .field = (uint8_t)(rnd() % 2) };
+}
+
 TEST(dedup_exact_against_brute_force)
 {
     kt_dedup d;
     kt_dedup_init(&d, 1 << 20);
-    enum { N = 20000 };
-    static int64_t t[N];
-    static double v[N];
-    static uint32_t run[N];
-    static uint8_t robot[N], field[N];
-    int64_t kept = 0, brute_kept = 0;
-    for (int i = 0; i < N; i++) {
-        if (i > 0 && rnd() % 4 == 0) { /* copy an earlier reading */
-            int j = (int)(rnd() % (uint64_t)i);
-            t[i] = t[j], v[i] = v[j], run[i] = run[j], robot[i] = robot[j], field[i] = field[j];
-            if (v[i] == 0 && rnd() % 2) v[i] = -v[i];
-        } else {
-            t[i] = (int64_t)(rnd() % 50), v[i] = (double)(rnd() % 3), run[i] = (uint32_t)(rnd() % 2);
-            robot[i] = (uint8_t)(1 + rnd() % 2), field[i] = (uint8_t)(rnd() % 2);
-        }
-        bool fresh;
-        CHECK_OK(kt_dedup_insert(&d, t[i], v[i], run[i], robot[i], field[i], &fresh), NULL);
-        bool seen = false;
-        for (int j = 0; j < i && !seen; j++)
-            seen = t[j] == t[i] && v[j] == v[i] && run[j] == run[i] && robot[j] == robot[i] && field[j] == field[i];
-        CHECK_MSG(fresh == !seen, "row %d: fresh=%d seen=%d", i, fresh, seen);
-        kept += fresh;
-        brute_kept += !seen;
+    dedup_against_brute_force(t_, &d, 20000, 4, make_dense_reading);
+    if (t_->failed) {
+        kt_dedup_free(&d);
+        return;
     }
-    CHECK_EQ_INT(kept, brute_kept);
     CHECK_EQ_INT(d.resets, 0);
     kt_dedup_reset(&d);
     bool fresh;
-    CHECK_OK(kt_dedup_insert(&d, t[0], v[0], run[0], robot[0], field[0], &fresh), NULL);
+    dedup_reading first = { 7, 1.0, 1, 1, 1 };
+    CHECK_OK(kt_dedup_insert(&d, first.t, first.v, first.run, first.robot, first.field, &fresh), NULL);
     CHECK(fresh);
     kt_dedup_free(&d);
 }
@@ -535,6 +558,18 @@ TEST(dedup_memory_is_bounded_and_windowing_reported)
     kt_dedup_free(&d);
 }
 
+/* Readings of every kind, about one in six outside the 16-byte form. */
+static void make_spread_reading(int i, dedup_reading *r)
+{
+    const int64_t day = 86400LL * 1000000, times[] = { 0, 1, 6 * day, 7 * day, -7 * day, INT64_MAX, INT64_MIN };
+    int64_t base = i == 0 ? 0 : times[rnd() % 7], jitter = (int64_t)(rnd() % 3);
+    r->t = base > 0 ? base - jitter : base + jitter; /* no overflow at the extremes */
+    r->v = (double)(rnd() % 2);
+    r->run = rnd() % 4 ? (uint32_t)(rnd() % 3) : 2046 + (uint32_t)(rnd() % 4);
+    r->robot = (uint8_t)(rnd() % 8 ? 1 + rnd() % 2 : 3 + rnd() % 3);
+    r->field = (uint8_t)(rnd() % 8 ? rnd() % 6 : 7 + rnd() % 2);
+}
+
 /* Readings the 16-byte form cannot hold (time far from the file's first
  * reading, run index >= 2048, robot >= 4, field >= 8) go to the 24-byte
  * table; duplicates are caught exactly in both, mixed in one file. */
@@ -542,30 +577,10 @@ TEST(dedup_exact_across_packed_and_wide_slots)
 {
     kt_dedup d;
     kt_dedup_init(&d, 1 << 22);
-    enum { N = 8000 };
-    static int64_t t[N];
-    static double v[N];
-    static uint32_t run[N];
-    static uint8_t robot[N], field[N];
-    const int64_t day = 86400LL * 1000000, times[] = { 0, 1, 6 * day, 7 * day, -7 * day, INT64_MAX, INT64_MIN };
-    for (int i = 0; i < N; i++) {
-        if (i > 0 && rnd() % 3 == 0) {
-            int j = (int)(rnd() % (uint64_t)i);
-            t[i] = t[j], v[i] = v[j], run[i] = run[j], robot[i] = robot[j], field[i] = field[j];
-        } else {
-            int64_t base = i == 0 ? 0 : times[rnd() % 7], jitter = (int64_t)(rnd() % 3);
-            t[i] = base > 0 ? base - jitter : base + jitter; /* no overflow at the extremes */
-            v[i] = (double)(rnd() % 2);
-            run[i] = rnd() % 4 ? (uint32_t)(rnd() % 3) : 2046 + (uint32_t)(rnd() % 4);
-            robot[i] = (uint8_t)(rnd() % 8 ? 1 + rnd() % 2 : 3 + rnd() % 3);
-            field[i] = (uint8_t)(rnd() % 8 ? rnd() % 6 : 7 + rnd() % 2);
-        }
-        bool fresh, seen = false;
-        CHECK_OK(kt_dedup_insert(&d, t[i], v[i], run[i], robot[i], field[i], &fresh), NULL);
-        for (int j = 0; j < i && !seen; j++)
-            seen = t[j] == t[i] && v[j] == v[i] && run[j] == run[i] && robot[j] == robot[i] && field[j] == field[i];
-        CHECK_MSG(fresh == !seen, "row %d (time %lld run %u robot %u field %u): fresh=%d seen=%d", i,
-                  (long long)t[i], run[i], robot[i], field[i], fresh, seen);
+    dedup_against_brute_force(t_, &d, 8000, 3, make_spread_reading);
+    if (t_->failed) {
+        kt_dedup_free(&d);
+        return;
     }
     CHECK(d.packed.count > 100 && d.wide.count > 100);
     CHECK_EQ_INT(d.resets, 0);
