@@ -70,8 +70,9 @@ static kt_status grow_rows(kt_column *c, size_t need)
     }
     /* only the first len rows were written: the copy must not read the rest */
     if (c->type == KT_BYTES) {
-        size_t old = c->offsets ? (c->cap + 1) * sizeof(int64_t) : 0;
-        int64_t *o = kt_alloc_grow(c->offsets, c->offsets ? (c->len + 1) * sizeof *o : 0, old, (cap + 1) * sizeof *o);
+        size_t used = 0, old = 0; /* offsets: cap + 1 entries, the first len + 1 written */
+        if (c->offsets) used = (c->len + 1) * sizeof *c->offsets, old = (c->cap + 1) * sizeof *c->offsets;
+        int64_t *o = kt_alloc_grow(c->offsets, used, old, (cap + 1) * sizeof *o);
         if (!o) return KT_ERR_NOMEM;
         if (!c->offsets) o[0] = 0;
         c->offsets = o;

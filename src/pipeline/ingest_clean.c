@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc_policy.h"
 #include "core/buf.h"
 #include "core/dict.h"
 #include "pipeline/code_classes.h"
-#include "core/alloc_policy.h"
 #include "pipeline/ingest_dedup.h"
 #include "pipeline/ingest_names.h"
 #include "pipeline/ingest_run_id.h"

@@ -500,10 +500,11 @@ static void dedup_against_brute_force(kt_test_ctx *t_, kt_dedup *d, int n, int c
         for (int j = 0; j < i && !seen; j++)
             seen = r[j].t == r[i].t && r[j].v == r[i].v && r[j].run == r[i].run && r[j].robot == r[i].robot &&
                    r[j].field == r[i].field;
+        const dedup_reading cur = r[i]; /* the message below must not read freed memory */
         if (st != KT_OK || fresh == seen) free(r);
         CHECK_EQ_INT(st, KT_OK);
         CHECK_MSG(fresh == !seen, "row %d (time %lld run %u robot %u field %u): fresh=%d seen=%d", i,
-                  (long long)r[i].t, r[i].run, r[i].robot, r[i].field, fresh, seen);
+                  (long long)cur.t, cur.run, cur.robot, cur.field, fresh, seen);
     }
     free(r);
 }
