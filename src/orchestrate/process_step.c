@@ -229,23 +229,35 @@ kt_status kt_process_plan_dirty(const char *lake, kt_state *st, const char *conf
 typedef struct run_outcome {
     bool current;              /* reconciled: the tables were current */
     kt_process_result result;  /* processed (or tried) */
+    int64_t started_us;
+    kt_status commit_status;   /* its group commit (KT_OK when none was needed) */
+    kt_error commit_err;
     kt_status state_status;    /* recording it in state.db */
     kt_error state_err;
 } run_outcome;
+
+/* A worker's context and the runs it has staged but not committed yet. */
+typedef struct worker_slot {
+    kt_process_ctx *ctx;
+    size_t *staged;            /* plan indices */
+    size_t nstaged;
+    int64_t oldest_ns;         /* when the first of them was staged */
+} worker_slot;
 
 typedef struct step {
     const kt_process_step_options *o;
     const kt_process_plan *plan;
     size_t *order;             /* task k processes plan run order[k] */
     run_outcome *outcomes;
+    worker_slot *slots;
+    size_t nslots;
     char config_hash[17];
 } step;
 
-/* run_state (and a task row) for one attempt, in one transaction. */
-static kt_status record(kt_state *st, int64_t pipeline_run_id, const kt_run_record *rec, bool task, kt_status status,
-                        const kt_process_result *r, int64_t started_us, kt_error *err)
+/* run_state (and a task row) for one attempt, inside the caller's transaction. */
+static kt_status record_in_txn(kt_state *st, int64_t pipeline_run_id, const kt_run_record *rec, bool task,
+                               kt_status status, const kt_process_result *r, int64_t started_us, kt_error *err)
 {
-    KT_TRY(kt_state_begin(st, err));
     /* a run id with no readings is no run: its attempt is history, not run state */
     kt_status s = status == KT_ERR_NOT_FOUND ? KT_OK : kt_state_run_finish(st, rec, err);
     if (s == KT_OK && pipeline_run_id && task) {
@@ -256,6 +268,15 @@ static kt_status record(kt_state *st, int64_t pipeline_run_id, const kt_run_reco
         };
         s = kt_state_task_record(st, &t, NULL, err);
     }
+    return s;
+}
+
+/* The same in a transaction of its own. */
+static kt_status record(kt_state *st, int64_t pipeline_run_id, const kt_run_record *rec, bool task, kt_status status,
+                        const kt_process_result *r, int64_t started_us, kt_error *err)
+{
+    KT_TRY(kt_state_begin(st, err));
+    kt_status s = record_in_txn(st, pipeline_run_id, rec, task, status, r, started_us, err);
     if (s != KT_OK) {
         kt_state_rollback(st);
         return s;
@@ -283,16 +304,74 @@ kt_status kt_process_record(kt_state *st, int64_t pipeline_run_id, const char *r
     return record(st, pipeline_run_id, &rec, true, status, res, started_us, err);
 }
 
-static kt_status record_attempt(step *s, size_t i, kt_status status, const kt_error *perr, int64_t started)
+static kt_run_record attempt_record(const step *s, size_t i, kt_status status, const char *error, char *fingerprint,
+                                    size_t cap)
 {
     const kt_plan_run *p = &s->plan->runs[i];
-    run_outcome *out = &s->outcomes[i];
+    const run_outcome *out = &s->outcomes[i];
     const kt_process_result *r = &out->result;
+    if (out->current) snprintf(fingerprint, cap, "%s", p->fingerprint);
+    else kt_process_input_fingerprint(r->files_fingerprint, r->stats.quarantined_rows, fingerprint, cap);
+    return record_of(p->run_uuid, status, error, r, fingerprint, s->config_hash);
+}
+
+static kt_status record_attempt(step *s, size_t i, kt_status status, const kt_error *perr, int64_t started)
+{
+    run_outcome *out = &s->outcomes[i];
     char fingerprint[KT_INPUT_FINGERPRINT_MAX];
-    if (out->current) snprintf(fingerprint, sizeof fingerprint, "%s", p->fingerprint);
-    else kt_process_input_fingerprint(r->files_fingerprint, r->stats.quarantined_rows, fingerprint, sizeof fingerprint);
-    kt_run_record rec = record_of(p->run_uuid, status, perr->msg, r, fingerprint, s->config_hash);
-    return record(s->o->st, s->o->pipeline_run_id, &rec, !out->current, status, r, started, &out->state_err);
+    kt_run_record rec = attempt_record(s, i, status, perr->msg, fingerprint, sizeof fingerprint);
+    return record(s->o->st, s->o->pipeline_run_id, &rec, !out->current, status, &out->result, started,
+                  &out->state_err);
+}
+
+/* Records a committed (or failed) group's runs in one state.db transaction. */
+static void record_group(step *s, const worker_slot *w)
+{
+    kt_state *st = s->o->st;
+    kt_error err = { 0 };
+    kt_status rs = kt_state_begin(st, &err);
+    for (size_t k = 0; rs == KT_OK && k < w->nstaged; k++) {
+        size_t i = w->staged[k];
+        run_outcome *out = &s->outcomes[i];
+        char fingerprint[KT_INPUT_FINGERPRINT_MAX];
+        kt_run_record rec = attempt_record(s, i, out->commit_status, out->commit_err.msg, fingerprint,
+                                           sizeof fingerprint);
+        rs = record_in_txn(st, s->o->pipeline_run_id, &rec, true, out->commit_status, &out->result,
+                           out->started_us, &err);
+    }
+    if (rs == KT_OK) rs = kt_state_commit(st, &err);
+    else kt_state_rollback(st);
+    for (size_t k = 0; k < w->nstaged; k++) {
+        s->outcomes[w->staged[k]].state_status = rs;
+        s->outcomes[w->staged[k]].state_err = err;
+    }
+}
+
+/* Commits what worker slot w staged, in one commit per table, and records it. */
+static void commit_group(step *s, worker_slot *w)
+{
+    if (w->nstaged == 0) return;
+    kt_process_group_versions v;
+    kt_error err = { 0 };
+    kt_status st = kt_process_group_commit(w->ctx, &v, &err);
+    for (size_t k = 0; k < w->nstaged; k++) {
+        run_outcome *out = &s->outcomes[w->staged[k]];
+        out->commit_status = st;
+        out->commit_err = err;
+        out->result.aligned_version = v.aligned;
+        out->result.features_version = v.features;
+        out->result.run_stats_version = v.run_stats;
+        if (st != KT_OK)
+            kt_log_msg(s->o->log, KT_LOG_WARN, "run %s failed: %s", s->plan->runs[w->staged[k]].run_uuid, err.msg);
+    }
+    record_group(s, w);
+    w->nstaged = 0;
+}
+
+static bool group_is_due(const worker_slot *w)
+{
+    return w->nstaged >= KT_PROCESS_GROUP_RUNS ||
+           kt_clock_mono_ns() - w->oldest_ns >= (int64_t)KT_PROCESS_GROUP_SECONDS * 1000000000;
 }
 
 /* The tables already hold the processing of the run's current input? */
@@ -330,39 +409,67 @@ static kt_status process_task(void *worker_ctx, void *shared, size_t task, kt_er
 {
     step *s = shared;
     size_t i = s->order[task];
-    kt_process_ctx *ctx = worker_ctx;
+    worker_slot *w = worker_ctx;
+    kt_process_ctx *ctx = w->ctx;
     run_outcome *out = &s->outcomes[i];
     const kt_plan_run *p = &s->plan->runs[i];
     int64_t started = kt_clock_wall_us(), t0 = kt_clock_mono_ns(), c0 = kt_clock_thread_cpu_ns();
+    out->started_us = started;
     kt_status st = p->may_be_current ? check_current(s, ctx, i, err) : KT_OK;
     if (st == KT_OK && !out->current) st = kt_process_run(ctx, p->run_uuid, s->o->cfg, &out->result, err);
     snprintf(out->result.run_uuid, sizeof out->result.run_uuid, "%s", p->run_uuid);
-    out->state_status = record_attempt(s, i, st, err, started);
+    if (st == KT_OK && out->result.staged) {
+        if (w->nstaged == 0) w->oldest_ns = kt_clock_mono_ns();
+        w->staged[w->nstaged++] = i;
+    } else {
+        out->state_status = record_attempt(s, i, st, err, started);
+    }
     log_attempt(s, i, st, err, (double)(kt_clock_mono_ns() - t0) * 1e-9, (double)(kt_clock_thread_cpu_ns() - c0) * 1e-9);
     if (out->current) kt_progress_item_skipped(s->o->progress);
     else kt_progress_run_done(s->o->progress, st == KT_OK);
+    if (w->nstaged && group_is_due(w)) commit_group(s, w);
     return st;
 }
 
-static void free_contexts(kt_process_ctx **ctxs, size_t n)
+/* End of the step: each worker's last group, on the pool (the caller commits
+ * what the pool did not, e.g. after cancellation: started runs finish). */
+static kt_status commit_task(void *worker_ctx, void *shared, size_t task, kt_error *err)
 {
-    for (size_t w = 0; ctxs && w < n; w++) kt_process_ctx_free(ctxs[w]);
-    free(ctxs);
+    (void)worker_ctx;
+    (void)err;
+    step *s = shared;
+    commit_group(s, &s->slots[task]);
+    return KT_OK;
 }
 
-static kt_status new_contexts(const kt_process_step_options *o, size_t n, kt_process_ctx ***out, kt_error *err)
+static void commit_last_groups(step *s, kt_pool *pool)
 {
-    kt_process_ctx **ctxs = calloc(n, sizeof *ctxs);
-    if (!ctxs) return kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
-    kt_process_options po = { .delta = o->delta };
-    for (size_t w = 0; w < n; w++) {
-        kt_status s = kt_process_ctx_new(o->lake, &po, &ctxs[w], err);
-        if (s != KT_OK) {
-            free_contexts(ctxs, n);
-            return s;
-        }
+    kt_task_result *results = calloc(s->nslots, sizeof *results);
+    kt_error err = { 0 };
+    if (results) kt_pool_run(pool, s->nslots, commit_task, s, NULL, results, NULL, &err);
+    for (size_t w = 0; w < s->nslots; w++) commit_group(s, &s->slots[w]);
+    free(results);
+}
+
+static void free_slots(step *s)
+{
+    for (size_t w = 0; s->slots && w < s->nslots; w++) {
+        kt_process_ctx_free(s->slots[w].ctx);
+        free(s->slots[w].staged);
     }
-    *out = ctxs;
+    free(s->slots);
+}
+
+static kt_status new_slots(step *s, size_t n, kt_error *err)
+{
+    s->nslots = n;
+    if (!(s->slots = calloc(n, sizeof *s->slots))) return kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
+    kt_process_options po = { .delta = s->o->delta, .group_commit = true };
+    for (size_t w = 0; w < n; w++) {
+        if (!(s->slots[w].staged = calloc(KT_PROCESS_GROUP_RUNS, sizeof *s->slots[w].staged)))
+            return kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
+        KT_TRY(kt_process_ctx_new(s->o->lake, &po, &s->slots[w].ctx, err));
+    }
     return KT_OK;
 }
 
@@ -379,7 +486,7 @@ static kt_status tally(const step *s, const kt_task_result *results, kt_process_
             first_state_error = out->state_status;
             *err = out->state_err;
         }
-        if (results[i].status != KT_OK) res->failed++;
+        if (results[i].status != KT_OK || out->commit_status != KT_OK) res->failed++;
         else if (out->current) res->reconciled++;
         else {
             res->processed++;
@@ -429,19 +536,22 @@ kt_status kt_process_step(const kt_process_step_options *o, const kt_process_pla
     kt_task_result *results = calloc(plan->count, sizeof *results);
     kt_task_result *by_task = calloc(plan->count, sizeof *by_task);
     s.order = calloc(plan->count, sizeof *s.order);
-    kt_process_ctx **ctxs = NULL;
-    kt_status st = s.outcomes && results && by_task && s.order ? KT_OK
-                                                               : kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
+    void **worker_ctxs = calloc(nworkers, sizeof *worker_ctxs);
+    kt_status st = s.outcomes && results && by_task && s.order && worker_ctxs
+                       ? KT_OK : kt_fail(err, KT_ERR_NOMEM, "process: out of memory");
     if (st == KT_OK) st = order_larger_first(plan, s.order, err);
-    if (st == KT_OK) st = new_contexts(o, nworkers, &ctxs, err);
+    if (st == KT_OK) st = new_slots(&s, nworkers, err);
     if (st == KT_OK) {
+        for (size_t w = 0; w < nworkers; w++) worker_ctxs[w] = &s.slots[w];
         kt_progress_phase(o->progress, KT_PHASE_PROCESS, (int64_t)plan->count);
-        st = kt_pool_run(o->pool, plan->count, process_task, &s, (void *const *)ctxs, by_task, NULL, err);
+        st = kt_pool_run(o->pool, plan->count, process_task, &s, worker_ctxs, by_task, NULL, err);
+        commit_last_groups(&s, o->pool);
         for (size_t k = 0; k < plan->count; k++) results[s.order[k]] = by_task[k];
         if (st == KT_ERR_INTERRUPTED) st = KT_OK; /* reported through res->interrupted */
         if (st == KT_OK) st = tally(&s, results, res, err);
     }
-    free_contexts(ctxs, nworkers);
+    free_slots(&s);
+    free(worker_ctxs);
     free(by_task);
     free(s.order);
     free(results);

@@ -19,10 +19,18 @@
  *    recorded as up to date ("reconciled") without any commit. The tables'
  *    currency check does not look at quarantine, so a run whose run_stats
  *    row counts other quarantined rows than now is processed instead.
- *  - Each attempt is recorded by the worker that made it, right after its
- *    commits, in one state.db transaction: run_state (ok with fingerprint,
- *    config hash and versions; or failed with the error) and a task_runs
- *    row. A failed run does not stop the others.
+ *  - Group commit: a worker stages the runs it processes (pipeline/
+ *    process_run.h) and commits them together, one commit per table, when
+ *    it holds KT_PROCESS_GROUP_RUNS runs, when its oldest staged run waited
+ *    KT_PROCESS_GROUP_SECONDS, and at the end of the step. Every commit
+ *    makes its files durable with a round of fsyncs, and on one disk
+ *    those rounds, not the CPU, were what a second worker waited for
+ *    (docs/ORCHESTRATE.md, "Ninth pass"). A crash loses at most the
+ *    staged runs' work: they stay dirty and are processed again.
+ *  - Each attempt is recorded after its commits in state.db: run_state (ok
+ *    with fingerprint, config hash and versions; or failed with the error)
+ *    and a task_runs row, a group's runs in one transaction. A failed run,
+ *    or a failed group commit (its runs fail), does not stop the others.
  *  - Cancellation (the pool's flag): runs not started are left dirty and
  *    counted as interrupted; runs in progress finish their commits.
  *  - Returns KT_OK when every attempt could be recorded (runs may have
@@ -44,6 +52,11 @@
 #include "orchestrate/worker_pool.h"
 #include "pipeline/process_run.h"
 #include "pipeline/transform_config.h"
+
+/* A worker commits its staged runs when it holds this many, or when the
+ * first of them waited this long (and at the end of the step). */
+#define KT_PROCESS_GROUP_RUNS 16
+#define KT_PROCESS_GROUP_SECONDS 5
 
 /* files fingerprint (32 hex) + "-q" + decimal count + NUL */
 #define KT_INPUT_FINGERPRINT_MAX 64

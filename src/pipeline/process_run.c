@@ -21,8 +21,23 @@ enum { OUT_ALIGNED, OUT_FEATURES, OUT_STATS, OUTS };
 static const char *const out_names[OUTS] = { KT_PROCESS_ALIGNED_TABLE, KT_PROCESS_FEATURES_TABLE,
                                              KT_PROCESS_RUN_STATS_TABLE };
 
+/* Runs staged for one group commit (opts.group_commit): their aligned and
+ * features files in two open transactions, their run_stats rows. While a
+ * group is open the output snapshots stay as they were when it opened
+ * (the transactions read them). */
+typedef struct group {
+    kt_delta_txn *x[2];          /* aligned, features; NULL when the group is empty */
+    kt_run_stats *rows;
+    char (*apps)[KT_RUN_STATS_ID_MAX + 32];
+    int64_t *versions;
+    size_t count, cap;
+    kt_status broken;            /* staging failed half-way: the group must not commit */
+    kt_error broken_err;
+} group;
+
 struct kt_process_ctx {
     kt_process_options opts;
+    group g;
     kt_delta_table *raw, *quarantine, *out[OUTS];
     kt_delta_snapshot *raw_s, *quarantine_s, *out_s[OUTS];
     kt_transform *transform;
@@ -34,9 +49,22 @@ struct kt_process_ctx {
 
 /* ---- context ------------------------------------------------------------ */
 
+static void group_reset(group *g)
+{
+    kt_delta_txn_free(g->x[0]);   /* uncommitted: deletes the staged files */
+    kt_delta_txn_free(g->x[1]);
+    g->x[0] = g->x[1] = NULL;
+    g->count = 0;
+    g->broken = KT_OK;
+}
+
 void kt_process_ctx_free(kt_process_ctx *ctx)
 {
     if (!ctx) return;
+    group_reset(&ctx->g);
+    free(ctx->g.rows);
+    free(ctx->g.apps);
+    free(ctx->g.versions);
     kt_delta_snapshot_free(ctx->raw_s);
     kt_delta_snapshot_free(ctx->quarantine_s);
     kt_delta_close(ctx->raw);
@@ -110,7 +138,7 @@ static kt_status refresh(kt_delta_table *t, kt_delta_snapshot **s, kt_error *err
 static kt_status refresh_all(kt_process_ctx *ctx, kt_error *err)
 {
     KT_TRY(refresh(ctx->raw, &ctx->raw_s, err));
-    for (int i = 0; i < OUTS; i++) KT_TRY(refresh(ctx->out[i], &ctx->out_s[i], err));
+    for (int i = 0; !ctx->g.x[0] && i < OUTS; i++) KT_TRY(refresh(ctx->out[i], &ctx->out_s[i], err));
     if (!ctx->quarantine_s && !kt_delta_exists(ctx->quarantine)) return KT_OK;
     return refresh(ctx->quarantine, &ctx->quarantine_s, err);
 }
@@ -221,9 +249,38 @@ static kt_status begin_partition(kt_process_ctx *ctx, int table, const char *con
     return kt_delta_txn_replace_partitions(*x, KT_PROCESS_PARTITION_COLUMN, pv, 1, err);
 }
 
+static kt_status group_reserve(group *g)
+{
+    if (g->count < g->cap) return KT_OK;
+    size_t cap = g->cap ? 2 * g->cap : 8;
+    kt_run_stats *rows = realloc(g->rows, cap * sizeof *rows);
+    if (rows) g->rows = rows;
+    char (*apps)[KT_RUN_STATS_ID_MAX + 32] = rows ? realloc(g->apps, cap * sizeof *apps) : NULL;
+    if (apps) g->apps = apps;
+    int64_t *versions = apps ? realloc(g->versions, cap * sizeof *versions) : NULL;
+    if (!versions) return KT_ERR_NOMEM;
+    g->versions = versions;
+    g->cap = cap;
+    return KT_OK;
+}
+
+/* Hands a run's two partition transactions to the open group (opening it). */
+static kt_status group_absorb(kt_process_ctx *ctx, kt_delta_txn *xa, kt_delta_txn *xf, kt_error *err)
+{
+    group *g = &ctx->g;
+    if (group_reserve(g) != KT_OK) return kt_fail(err, KT_ERR_NOMEM, "process: out of memory staging a run");
+    kt_delta_txn *x[2] = { xa, xf };
+    for (int i = 0; i < 2; i++) {
+        if (!g->x[i]) KT_TRY(kt_delta_txn_begin(ctx->out[i], ctx->out_s[i], &g->x[i], err));
+        KT_TRY(kt_delta_txn_absorb(g->x[i], x[i], err));
+    }
+    return KT_OK;
+}
+
 /* aligned and features: both files written in one pass, a row group and a
  * column at a time from the run's series (never holding the tables; the 16
- * shared columns computed and encoded once), then two commits in order. */
+ * shared columns computed and encoded once), then two commits in order, or
+ * both staged into the open group. */
 static kt_status commit_partitions(kt_process_ctx *ctx, const char *run, const kt_run_output *out, const char *app,
                                    int64_t n, kt_process_result *res, kt_error *err)
 {
@@ -238,11 +295,25 @@ static kt_status commit_partitions(kt_process_ctx *ctx, const char *run, const k
                                                       produce_chunk, &ctx->rows, err);
     if (st == KT_OK) st = kt_delta_txn_set_app_version(xa, app, n, err);
     if (st == KT_OK) st = kt_delta_txn_set_app_version(xf, app, n, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(xa, &res->aligned_version, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(xf, &res->features_version, err);
+    if (ctx->opts.group_commit) {
+        if (st == KT_OK && (st = group_absorb(ctx, xa, xf, err)) != KT_OK) {
+            ctx->g.broken = st;   /* it may hold half this run: its runs fail at the group commit */
+            ctx->g.broken_err = *err;
+        }
+    } else {
+        if (st == KT_OK) st = kt_delta_txn_commit(xa, &res->aligned_version, err);
+        if (st == KT_OK) st = kt_delta_txn_commit(xf, &res->features_version, err);
+    }
     kt_delta_txn_free(xf);
     kt_delta_txn_free(xa);
     return st;
+}
+
+static bool group_holds(const group *g, const char *app)
+{
+    for (size_t i = 0; i < g->count; i++)
+        if (strcmp(g->apps[i], app) == 0) return true;
+    return false;
 }
 
 static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt_process_result *res,
@@ -251,6 +322,12 @@ static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt
     const char *run = res->run_uuid;
     char app[KT_RUN_STATS_ID_MAX + 32];
     app_id_of(run, app, sizeof app);
+    if (ctx->opts.group_commit && ctx->g.broken != KT_OK) {
+        *err = ctx->g.broken_err;
+        return ctx->g.broken;
+    }
+    if (ctx->opts.group_commit && group_holds(&ctx->g, app))
+        return kt_fail(err, KT_ERR_USAGE, "process: run %s is staged twice for one commit", run);
     int64_t v[OUTS], n = res->raw_version << KT_PROCESS_TXN_SHIFT;
     app_versions(ctx, app, v);
     for (int i = 0; i < OUTS; i++)
@@ -258,8 +335,43 @@ static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt
     res->txn_version = n;
     KT_TRY(commit_partitions(ctx, run, out, app, n, res, err));
     res->output_bytes = kt_run_rows_bytes(&ctx->rows);
+    if (ctx->opts.group_commit) {
+        group *g = &ctx->g;
+        g->rows[g->count] = res->stats;
+        snprintf(g->apps[g->count], sizeof g->apps[g->count], "%s", app);
+        g->versions[g->count++] = n;
+        res->staged = true;
+        return KT_OK;
+    }
     return kt_run_stats_table_replace(ctx->stats_index, ctx->out[OUT_STATS], ctx->out_s[OUT_STATS], &res->stats,
                                       app, n, &res->run_stats_version, err);
+}
+
+/* ---- group commit --------------------------------------------------------- */
+
+size_t kt_process_group_size(const kt_process_ctx *ctx)
+{
+    return ctx->g.count;
+}
+
+kt_status kt_process_group_commit(kt_process_ctx *ctx, kt_process_group_versions *v, kt_error *err)
+{
+    v->aligned = v->features = v->run_stats = -1;
+    group *g = &ctx->g;
+    if (g->count == 0 && g->broken == KT_OK) return KT_OK;
+    kt_status st = g->broken;
+    if (st != KT_OK) *err = g->broken_err;
+    if (st == KT_OK) st = kt_delta_txn_commit(g->x[0], &v->aligned, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(g->x[1], &v->features, err);
+    const char **apps = st == KT_OK ? calloc(g->count, sizeof *apps) : NULL;
+    if (st == KT_OK && !apps) st = kt_fail(err, KT_ERR_NOMEM, "process: out of memory committing runs");
+    for (size_t i = 0; apps && i < g->count; i++) apps[i] = g->apps[i];
+    if (st == KT_OK)
+        st = kt_run_stats_table_replace_many(ctx->stats_index, ctx->out[OUT_STATS], ctx->out_s[OUT_STATS], g->rows,
+                                             apps, g->versions, g->count, &v->run_stats, err);
+    free(apps);
+    group_reset(g);
+    return st;
 }
 
 /* ---- one attempt ---------------------------------------------------------- */

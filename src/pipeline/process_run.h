@@ -57,11 +57,13 @@ typedef struct kt_process_options {
     size_t scratch_limit;    /* transform scratch bytes; 0 = no limit */
     bool skip_current;       /* leave a run alone when kt_process_run_current says so */
     int max_attempts;        /* tries on KT_ERR_CONFLICT; 0 = 8 */
+    bool group_commit;       /* stage runs for kt_process_group_commit instead of committing each */
 } kt_process_options;
 
 typedef struct kt_process_result {
     char run_uuid[KT_RUN_STATS_ID_MAX];
     bool skipped;                 /* current already: nothing read or written */
+    bool staged;                  /* group_commit: written and staged; versions come from the group commit */
     int attempts;
     int64_t raw_version;          /* raw snapshot version read */
     size_t raw_files;
@@ -91,6 +93,21 @@ void kt_process_ctx_free(kt_process_ctx *ctx);
 
 kt_status kt_process_run(kt_process_ctx *ctx, const char *run_uuid, const kt_transform_config *cfg,
                          kt_process_result *res, kt_error *err);
+
+/* Group commit (opts.group_commit): kt_process_run writes a run's files
+ * and stages its three tables' actions in the context's open group
+ * instead of committing them (res->staged; versions -1). One call commits
+ * every staged run: one aligned commit, one features commit, one run_stats
+ * commit, in that order, each carrying every run's txn(appId, N); on
+ * failure the group's runs are not committed (or, after a partial
+ * commit, not in all three tables, which the currency check sees) and the
+ * group is emptied either way. A run staged twice is refused. While runs are staged the context does not read newer
+ * output commits. Freeing a context drops what it staged. */
+typedef struct kt_process_group_versions {
+    int64_t aligned, features, run_stats;  /* -1 = not committed */
+} kt_process_group_versions;
+size_t kt_process_group_size(const kt_process_ctx *ctx);
+kt_status kt_process_group_commit(kt_process_ctx *ctx, kt_process_group_versions *v, kt_error *err);
 
 /* Is the run's output current: aligned, features and run_stats carry the
  * same N, no raw file of the run was added after version N >> 24, and the

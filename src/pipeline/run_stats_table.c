@@ -111,7 +111,8 @@ static kt_status check_schema(const kt_delta_snapshot *snap, kt_error *err)
 }
 
 typedef struct scan {
-    const char *run;
+    const char *const *runs;     /* the runs looked for */
+    size_t nruns;
     kt_column *others;           /* KT_RUN_STATS_COLUMNS; receives rows of other runs (may be NULL) */
     kt_run_stats_found *found;   /* may be NULL */
     size_t run_rows;
@@ -141,11 +142,18 @@ static int find_stat(const char *name)
     return -1;
 }
 
+static bool is_looked_for(const scan *s, const kt_column *run_uuid, size_t row)
+{
+    for (size_t i = 0; i < s->nruns; i++)
+        if (text_is(run_uuid, row, s->runs[i])) return true;
+    return false;
+}
+
 static kt_status scan_rows(kt_column *cols, const int *index, size_t rows, scan *s, kt_error *err)
 {
     int hash = find_stat("config_hash"), fp = find_stat("input_fingerprint");
     for (size_t r = 0; r < rows; r++) {
-        if (text_is(&cols[0], r, s->run)) {
+        if (is_looked_for(s, &cols[0], r)) {
             s->run_rows++;
             if (s->found) {
                 s->found->rows++;
@@ -217,18 +225,38 @@ static kt_status scan_file(const char *table_dir, const kt_delta_file *f, scan *
 
 /* ---- replace and lookup ------------------------------------------------- */
 
-static kt_status predicate_of(const char *run, kt_buf *out)
+/* "run_uuid = 'a'", or "run_uuid IN ('a', 'b')" for several runs. */
+static kt_status predicate_of(const kt_run_stats *rows, size_t n, kt_buf *out)
 {
-    KT_TRY(kt_buf_append_str(out, "run_uuid = '"));
-    for (const char *c = run; *c; c++) KT_TRY(*c == '\'' ? kt_buf_append_str(out, "''") : kt_buf_append_byte(out, (uint8_t)*c));
-    KT_TRY(kt_buf_append_str(out, "'"));
+    KT_TRY(kt_buf_append_str(out, n == 1 ? "run_uuid = " : "run_uuid IN ("));
+    for (size_t i = 0; i < n; i++) {
+        KT_TRY(kt_buf_append_str(out, i ? ", '" : "'"));
+        for (const char *c = rows[i].run_uuid; *c; c++)
+            KT_TRY(*c == '\'' ? kt_buf_append_str(out, "''") : kt_buf_append_byte(out, (uint8_t)*c));
+        KT_TRY(kt_buf_append_str(out, "'"));
+    }
+    if (n != 1) KT_TRY(kt_buf_append_str(out, ")"));
     return kt_buf_append_byte(out, 0);
+}
+
+/* May file f hold rows of any of the runs? *only_runs: all its rows are theirs. */
+static kt_status may_hold_any(kt_run_stats_index *ix, const kt_delta_file *f, const char *const *runs, size_t n,
+                              bool *may, bool *only_runs, kt_error *err)
+{
+    *may = *only_runs = false;
+    for (size_t i = 0; i < n && !*only_runs; i++) {
+        bool m, o;
+        KT_TRY(may_hold(ix, f, runs[i], &m, &o, err));
+        *may |= m;
+        *only_runs |= o;
+    }
+    return KT_OK;
 }
 
 /* Files to remove, and other runs' rows (into others) from mixed files. */
 static kt_status collect(kt_run_stats_index *ix, kt_delta_table *t, const kt_delta_snapshot *snap,
-                         const char *run, const char ***paths, size_t *npaths, kt_column *others,
-                         kt_run_stats_found *found, kt_error *err)
+                         const char *const *runs, size_t nruns, const char ***paths, size_t *npaths,
+                         kt_column *others, kt_run_stats_found *found, kt_error *err)
 {
     size_t n = kt_delta_snapshot_num_files(snap);
     trim_cache(ix, n);
@@ -239,9 +267,9 @@ static kt_status collect(kt_run_stats_index *ix, kt_delta_table *t, const kt_del
     for (size_t i = 0; i < n; i++) {
         const kt_delta_file *f = kt_delta_snapshot_file(snap, i);
         bool may, only;
-        KT_TRY(may_hold(ix, f, run, &may, &only, err));
+        KT_TRY(may_hold_any(ix, f, runs, nruns, &may, &only, err));
         if (!may) continue;
-        scan s = { run, others, found, 0 };
+        scan s = { runs, nruns, others, found, 0 };
         if (!only || found) KT_TRY(scan_file(kt_delta_dir(t), f, &s, err));
         if ((only || s.run_rows) && paths) {
             const char **np = realloc(*paths, (*npaths + 1) * sizeof *np);
@@ -253,11 +281,41 @@ static kt_status collect(kt_run_stats_index *ix, kt_delta_table *t, const kt_del
     return KT_OK;
 }
 
-kt_status kt_run_stats_table_replace(kt_run_stats_index *ix, kt_delta_table *t, kt_delta_snapshot *snap,
-                                     const kt_run_stats *row, const char *app_id, int64_t app_version,
-                                     int64_t *version, kt_error *err)
+/* One file per run: its row, after the rows carried over when it is the first. */
+static kt_status write_rows(kt_delta_txn *x, const kt_run_stats *rows, size_t n, kt_column *carried,
+                            kt_error *err)
 {
+    kt_status st = KT_OK;
+    for (size_t i = 0; st == KT_OK && i < n; i++) {
+        kt_column own[KT_RUN_STATS_COLUMNS];
+        kt_column *cols = i == 0 ? carried : own;
+        if (i > 0) kt_run_stats_columns_init(own);
+        st = kt_run_stats_append(&rows[i], cols, err);
+        if (st == KT_OK) st = kt_delta_txn_write(x, cols, KT_RUN_STATS_COLUMNS, cols[0].len, err);
+        if (i > 0) kt_run_stats_columns_free(own);
+    }
+    return st;
+}
+
+static kt_status check_distinct(const kt_run_stats *rows, size_t n, kt_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rows[i].run_uuid, rows[j].run_uuid) == 0)
+                return kt_fail(err, KT_ERR_USAGE, "run_stats: run %s given twice in one commit", rows[i].run_uuid);
+    return KT_OK;
+}
+
+kt_status kt_run_stats_table_replace_many(kt_run_stats_index *ix, kt_delta_table *t, kt_delta_snapshot *snap,
+                                          const kt_run_stats *rows, const char *const *app_ids,
+                                          const int64_t *app_versions, size_t n, int64_t *version, kt_error *err)
+{
+    if (n == 0) return kt_fail(err, KT_ERR_USAGE, "run_stats: no rows to replace");
     KT_TRY(check_schema(snap, err));
+    KT_TRY(check_distinct(rows, n, err));
+    const char **runs = calloc(n, sizeof *runs);
+    if (!runs) return kt_fail(err, KT_ERR_NOMEM, "run_stats: runs to replace");
+    for (size_t i = 0; i < n; i++) runs[i] = rows[i].run_uuid;
     kt_column cols[KT_RUN_STATS_COLUMNS];
     kt_run_stats_columns_init(cols);
     const char **paths = NULL;
@@ -265,24 +323,31 @@ kt_status kt_run_stats_table_replace(kt_run_stats_index *ix, kt_delta_table *t, 
     kt_delta_txn *x = NULL;
     kt_buf predicate;
     kt_buf_init(&predicate);
-    kt_status st = collect(ix, t, snap, row->run_uuid, &paths, &npaths, cols, NULL, err);
-    if (st == KT_OK) st = kt_run_stats_append(row, cols, err);
+    kt_status st = collect(ix, t, snap, runs, n, &paths, &npaths, cols, NULL, err);
     if (st == KT_OK) st = kt_delta_txn_begin(t, snap, &x, err);
     if (st == KT_OK && npaths) {
-        st = predicate_of(row->run_uuid, &predicate);
+        st = predicate_of(rows, n, &predicate);
         if (st == KT_OK)
             st = kt_delta_txn_replace_files(x, paths, npaths, (const char *)predicate.data, err);
         else
             kt_fail(err, st, "run_stats: predicate");
     }
-    if (st == KT_OK) st = kt_delta_txn_write(x, cols, KT_RUN_STATS_COLUMNS, cols[0].len, err);
-    if (st == KT_OK) st = kt_delta_txn_set_app_version(x, app_id, app_version, err);
+    if (st == KT_OK) st = write_rows(x, rows, n, cols, err);
+    for (size_t i = 0; st == KT_OK && i < n; i++) st = kt_delta_txn_set_app_version(x, app_ids[i], app_versions[i], err);
     if (st == KT_OK) st = kt_delta_txn_commit(x, version, err);
     kt_delta_txn_free(x);
     kt_buf_free(&predicate);
     free(paths);
+    free(runs);
     kt_run_stats_columns_free(cols);
     return st;
+}
+
+kt_status kt_run_stats_table_replace(kt_run_stats_index *ix, kt_delta_table *t, kt_delta_snapshot *snap,
+                                     const kt_run_stats *row, const char *app_id, int64_t app_version,
+                                     int64_t *version, kt_error *err)
+{
+    return kt_run_stats_table_replace_many(ix, t, snap, row, &app_id, &app_version, 1, version, err);
 }
 
 kt_status kt_run_stats_table_lookup(kt_run_stats_index *ix, kt_delta_table *t, const kt_delta_snapshot *snap,
@@ -290,5 +355,5 @@ kt_status kt_run_stats_table_lookup(kt_run_stats_index *ix, kt_delta_table *t, c
 {
     memset(out, 0, sizeof *out);
     KT_TRY(check_schema(snap, err));
-    return collect(ix, t, snap, run_uuid, NULL, NULL, NULL, out, err);
+    return collect(ix, t, snap, &run_uuid, 1, NULL, NULL, NULL, out, err);
 }

@@ -3,11 +3,12 @@
  * `run_stats` table atomically, and finding it again.
  *
  * Contract:
- *  - kinetl writes one small Parquet file per run_stats commit holding that
- *    run's one row. Replacing run X's row is ONE commit: remove every active
- *    file that holds a row of X (kt_delta_txn_replace_files), re-add the
- *    rows of other runs such a file also held (only files written by
- *    another engine can mix runs), add the new row, record the txn appId.
+ *  - kinetl writes one small Parquet file per run holding that run's one
+ *    row. Replacing the rows of runs X.. is ONE commit: remove every active
+ *    file that holds a row of one of them (kt_delta_txn_replace_files),
+ *    re-add the rows of other runs such a file also held (only files
+ *    written by another engine mix runs; they go into the first run's
+ *    file), add the new rows, record each run's txn appId.
  *    Concurrent writers of other runs never conflict (different files);
  *    two writers of the same run conflict on the appId (and on removing the
  *    same file), so at most one wins; a crash leaves the previous or the
@@ -40,6 +41,12 @@ void kt_run_stats_index_free(kt_run_stats_index *ix);
 kt_status kt_run_stats_table_replace(kt_run_stats_index *ix, kt_delta_table *t, kt_delta_snapshot *snap,
                                      const kt_run_stats *row, const char *app_id, int64_t app_version,
                                      int64_t *version, kt_error *err);
+
+/* The same for n distinct runs at once (a group commit): rows[i] is
+ * recorded with txn(app_ids[i], app_versions[i]). */
+kt_status kt_run_stats_table_replace_many(kt_run_stats_index *ix, kt_delta_table *t, kt_delta_snapshot *snap,
+                                          const kt_run_stats *rows, const char *const *app_ids,
+                                          const int64_t *app_versions, size_t n, int64_t *version, kt_error *err);
 
 /* What the table says about a run (for "is this run current?"). */
 typedef struct kt_run_stats_found {

@@ -297,6 +297,113 @@ TEST(partition_overwrite_removes_only_its_partitions)
     TEARDOWN();
 }
 
+TEST(replacing_partitions_in_several_calls_accumulates)
+{
+    SETUP("accumulate");
+    append_one(t, dir, "1", "a", &err);
+    append_one(t, dir, "2", "b", &err);
+    CHECK_EQ_INT(append_one(t, dir, "3", "c", &err), 3);
+    kt_delta_txn *x;
+    CHECK_OK(kt_delta_txn_begin(t, NULL, &x, &err), &err);
+    const char *one[] = { "1" }, *two_and_one[] = { "2", "1" };
+    CHECK_OK(kt_delta_txn_replace_partitions(x, "run_uuid", one, 1, &err), &err);
+    CHECK_OK(kt_delta_txn_replace_partitions(x, "run_uuid", two_and_one, 2, &err), &err);
+    CHECK_EQ_INT(kt_delta_txn_replace_partitions(x, "nope", one, 1, &err), KT_ERR_USAGE);
+    CHECK_OK(fx_stage(x, dir, "1", "new1", NULL, NULL, &err), &err);
+    CHECK_OK(fx_stage(x, dir, "2", "new2", NULL, NULL, &err), &err);
+    int64_t v;
+    CHECK_OK(kt_delta_txn_commit(x, &v, &err), &err);
+    kt_delta_txn_free(x);
+    json_t *acts = commit_actions(dir, v);
+    CHECK_EQ_INT(count_actions(acts, "remove"), 2);   /* "1" asked twice, removed once */
+    CHECK_EQ_INT(count_actions(acts, "add"), 2);
+    json_t *params = json_object_get(find_action(acts, "commitInfo", 0), "operationParameters");
+    CHECK_EQ_STR(json_string_value(json_object_get(params, "predicate")), "[\"run_uuid IN ('1', '2')\"]");
+    json_decref(acts);
+    kt_delta_snapshot *s;
+    CHECK_OK(kt_delta_snapshot_load(t, -1, &s, &err), &err);
+    CHECK_EQ_INT(files_in(s, "1"), 1);
+    CHECK_EQ_INT(files_in(s, "2"), 1);
+    CHECK_EQ_INT(files_in(s, "3"), 1);
+    CHECK_EQ_INT(kt_delta_snapshot_num_tombstones(s), 2);
+    kt_delta_snapshot_free(s);
+    TEARDOWN();
+}
+
+/* A txn on snapshot s replacing partition run with one new file and txn(app, 7). */
+static kt_status staged_run(kt_delta_table *t, kt_delta_snapshot *s, const char *dir, const char *run,
+                            kt_delta_txn **x, char *rel, kt_error *err)
+{
+    KT_TRY(kt_delta_txn_begin(t, s, x, err));
+    const char *pv[] = { run };
+    char app[64];
+    snprintf(app, sizeof app, "app/%s", run);
+    KT_TRY(kt_delta_txn_replace_partitions(*x, "run_uuid", pv, 1, err));
+    KT_TRY(fx_stage(*x, dir, run, run, NULL, rel, err));
+    return kt_delta_txn_set_app_version(*x, app, 7, err);
+}
+
+static bool exists_in(const char *dir, const char *rel)
+{
+    char abs[1200];
+    snprintf(abs, sizeof abs, "%s/%s", dir, rel);
+    return access(abs, F_OK) == 0;
+}
+
+TEST(absorbed_transactions_commit_as_one)
+{
+    SETUP("absorb");
+    append_one(t, dir, "1", "a", &err);
+    append_one(t, dir, "2", "b", &err);
+    CHECK_EQ_INT(append_one(t, dir, "3", "c", &err), 3);
+    kt_delta_snapshot *s;
+    CHECK_OK(kt_delta_snapshot_load(t, -1, &s, &err), &err);
+    kt_delta_txn *x1 = NULL, *x2 = NULL, *group = NULL, *other = NULL;
+    char rel1[1024], rel2[1024];
+    CHECK_OK(staged_run(t, s, dir, "1", &x1, rel1, &err), &err);
+    CHECK_OK(staged_run(t, s, dir, "2", &x2, rel2, &err), &err);
+    CHECK_OK(kt_delta_txn_begin(t, s, &group, &err), &err);
+    CHECK_OK(kt_delta_txn_absorb(group, x1, &err), &err);
+    CHECK_OK(kt_delta_txn_absorb(group, x2, &err), &err);
+    CHECK_EQ_INT(kt_delta_txn_absorb(group, x2, &err), KT_ERR_USAGE);   /* spent */
+    kt_delta_txn_free(x1);
+    kt_delta_txn_free(x2);
+    CHECK_MSG(exists_in(dir, rel1) && exists_in(dir, rel2), "freeing an absorbed txn deleted its files");
+    CHECK_OK(kt_delta_txn_begin(t, NULL, &other, &err), &err);   /* another snapshot object */
+    CHECK_EQ_INT(kt_delta_txn_absorb(group, other, &err), KT_ERR_USAGE);
+    kt_delta_txn_free(other);
+    int64_t v;
+    CHECK_OK(kt_delta_txn_commit(group, &v, &err), &err);
+    kt_delta_txn_free(group);
+    CHECK_EQ_INT(v, 4);
+    json_t *acts = commit_actions(dir, v);
+    CHECK_EQ_INT(count_actions(acts, "remove"), 2);
+    CHECK_EQ_INT(count_actions(acts, "add"), 2);
+    CHECK_EQ_INT(count_actions(acts, "txn"), 2);
+    json_decref(acts);
+    kt_delta_snapshot *after;
+    CHECK_OK(kt_delta_snapshot_load(t, -1, &after, &err), &err);
+    int64_t a1 = -1, a2 = -1;
+    CHECK(kt_delta_snapshot_app_version(after, "app/1", &a1) && a1 == 7);
+    CHECK(kt_delta_snapshot_app_version(after, "app/2", &a2) && a2 == 7);
+    CHECK_EQ_INT(files_in(after, "1"), 1);
+    CHECK_EQ_INT(files_in(after, "2"), 1);
+    CHECK_EQ_INT(files_in(after, "3"), 1);
+    kt_delta_snapshot_free(after);
+
+    /* a group dropped before its commit deletes what it absorbed */
+    CHECK_OK(kt_delta_snapshot_update(s, &err), &err);
+    CHECK_OK(staged_run(t, s, dir, "3", &x1, rel1, &err), &err);
+    CHECK_OK(kt_delta_txn_begin(t, s, &group, &err), &err);
+    CHECK_OK(kt_delta_txn_absorb(group, x1, &err), &err);
+    kt_delta_txn_free(x1);
+    CHECK(exists_in(dir, rel1));
+    kt_delta_txn_free(group);
+    CHECK_MSG(!exists_in(dir, rel1), "a dropped group left %s", rel1);
+    kt_delta_snapshot_free(s);
+    TEARDOWN();
+}
+
 TEST(time_travel_by_version_and_timestamp)
 {
     SETUP("travel");
@@ -1123,6 +1230,8 @@ TEST_MAIN_BEGIN("delta")
     RUN(ctx, create_writes_protocol_metadata_commitinfo);
     RUN(ctx, append_replay_lists_files_with_partitions_and_stats);
     RUN(ctx, partition_overwrite_removes_only_its_partitions);
+    RUN(ctx, replacing_partitions_in_several_calls_accumulates);
+    RUN(ctx, absorbed_transactions_commit_as_one);
     RUN(ctx, time_travel_by_version_and_timestamp);
     RUN(ctx, incremental_update_equals_full_load);
     RUN(ctx, txn_app_versions_and_schema_evolution);

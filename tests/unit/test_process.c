@@ -6,6 +6,7 @@
  * run under replacement (also from a foreign mixed file), txn sequence and
  * currency, concurrent workers, damaged input, memory per run.
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -476,6 +477,144 @@ TEST(a_mixed_run_stats_file_keeps_the_other_runs_row)
     tf_run_free(&run);
 }
 
+/* ---- group commit ------------------------------------------------------------- */
+
+/* Writes one run_stats file (another engine's) holding rows of runs[0..n). */
+static kt_status put_mixed_run_stats(const char *dir, const char *const *runs, size_t n, kt_error *err)
+{
+    kt_delta_options dopt = { .no_fsync = true };
+    KT_TRY(kt_process_create_tables(dir, &dopt, err));
+    kt_column cols[KT_RUN_STATS_COLUMNS];
+    kt_run_stats_columns_init(cols);
+    kt_run_stats s;
+    memset(&s, 0, sizeof s);
+    strcpy(s.status, "partial");
+    strcpy(s.config_hash, "0000000000000000");
+    kt_status st = KT_OK;
+    for (size_t i = 0; st == KT_OK && i < n; i++) {
+        snprintf(s.run_uuid, sizeof s.run_uuid, "%s", runs[i]);
+        s.readings = 12345;
+        st = kt_run_stats_append(&s, cols, err);
+    }
+    kt_delta_table *t = NULL;
+    kt_delta_txn *x = NULL;
+    if (st == KT_OK) st = kt_delta_open_in_lake(dir, "run_stats", &dopt, &t, err);
+    if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
+    if (st == KT_OK) st = kt_delta_txn_write(x, cols, KT_RUN_STATS_COLUMNS, n, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
+    kt_delta_txn_free(x);
+    kt_delta_close(t);
+    kt_run_stats_columns_free(cols);
+    return st;
+}
+
+static size_t parquet_files_in(const char *dir, const char *table, const char *run)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/run_uuid=%s", dir, table, run);
+    DIR *d = opendir(path);
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) n += strstr(e->d_name, ".parquet") != NULL;
+    if (d) closedir(d);
+    return n;
+}
+
+/* readings column of run's run_stats rows: how many rows, the last value. */
+static size_t run_stats_rows_of(const pf_rows *st, const char *run, int64_t *readings)
+{
+    int id = pf_col(st, "run_uuid"), r = pf_col(st, "readings");
+    size_t n = 0;
+    for (size_t i = 0; i < st->rows; i++) {
+        size_t len;
+        const char *v = kt_column_bytes_at(&st->cols[id], i, &len);
+        if (len == strlen(run) && !memcmp(v, run, len)) {
+            n++;
+            *readings = KT_COL_I64(&st->cols[r])[i];
+        }
+    }
+    return n;
+}
+
+TEST(a_group_commit_equals_committing_each_run)
+{
+    kt_error err = { 0 };
+    tf_run run = { 0 };
+    CHECK(tf_clean_run(&run, 4.0, 7) == 0);
+    const char *runs[] = { "a", "b", "c" };
+    lake each, grouped;
+    CHECK_OK(lake_new(&each, "pgrp1", &err), &err);
+    CHECK_OK(lake_new(&grouped, "pgrp2", &err), &err);
+    for (int k = 0; k < 3; k++) {
+        size_t n = run.n - 100 * (size_t)k;   /* three different runs */
+        CHECK_OK(put_run(each.raw, runs[k], run.r, n, 2, 1 + (uint64_t)k, &err), &err);
+        CHECK_OK(put_run(grouped.raw, runs[k], run.r, n, 1, 9 + (uint64_t)k, &err), &err);
+    }
+    /* another engine's file mixes two of the runs and one not processed here */
+    const char *mixed[] = { "a", "b", "zz-other" };
+    CHECK_OK(put_mixed_run_stats(grouped.dir, mixed, 3, &err), &err);
+    kt_transform_config cfg;
+    kt_transform_config_default(&cfg);
+    kt_process_result res;
+    for (int k = 0; k < 3; k++) CHECK_OK(process_one(each.dir, runs[k], &cfg, &res, &err), &err);
+
+    kt_process_options o = test_opts();
+    o.group_commit = true;
+    kt_process_ctx *ctx;
+    CHECK_OK(kt_process_ctx_new(grouped.dir, &o, &ctx, &err), &err);
+    for (int k = 0; k < 3; k++) {
+        CHECK_OK(kt_process_run(ctx, runs[k], &cfg, &res, &err), &err);
+        CHECK(res.staged && res.aligned_version == -1 && res.run_stats_version == -1);
+        CHECK_EQ_INT(kt_process_group_size(ctx), (size_t)k + 1);
+    }
+    CHECK_EQ_INT(app_version(grouped.dir, "aligned", "a"), -1);   /* nothing committed yet */
+    CHECK_EQ_INT(active_files(grouped.dir, "aligned"), 0);
+    CHECK_EQ_INT(kt_process_run(ctx, "b", &cfg, &res, &err), KT_ERR_USAGE);
+    CHECK(strstr(err.msg, "staged twice"));
+    kt_process_group_versions v;
+    CHECK_OK(kt_process_group_commit(ctx, &v, &err), &err);
+    CHECK_EQ_INT(kt_process_group_size(ctx), 0);
+    CHECK_EQ_INT(v.aligned, 1);     /* version 0 created the table: one commit for three runs */
+    CHECK_EQ_INT(v.features, 1);
+    CHECK_EQ_INT(v.run_stats, 2);   /* after the creation and the other engine's file */
+    for (int k = 0; k < 3; k++) {
+        kt_process_currency c;
+        CHECK_OK(kt_process_run_current(ctx, runs[k], &cfg, &c, &err), &err);
+        CHECK_MSG(c.current, "run %s not current after the group commit: %s", runs[k], c.why);
+        for (int i = 0; i < 2; i++) {
+            const char *table = i ? "features" : "aligned";
+            pf_rows x, y;
+            CHECK_OK(pf_read_table(each.dir, table, runs[k], &x, &err), &err);
+            CHECK_OK(pf_read_table(grouped.dir, table, runs[k], &y, &err), &err);
+            bool same = x.rows > 0 && rows_equal(&x, &y, "processed_at");
+            pf_rows_free(&x);
+            pf_rows_free(&y);
+            CHECK_MSG(same, "%s of run %s differs from committing it alone", table, runs[k]);
+        }
+    }
+    pf_rows st;
+    CHECK_OK(pf_read_table(grouped.dir, "run_stats", NULL, &st, &err), &err);
+    CHECK_EQ_INT(st.rows, 4);
+    int64_t readings = 0;
+    for (int k = 0; k < 3; k++) {
+        CHECK_EQ_INT(run_stats_rows_of(&st, runs[k], &readings), 1);
+        CHECK_EQ_INT(readings, (int64_t)(run.n - 100 * (size_t)k));
+    }
+    CHECK_EQ_INT(run_stats_rows_of(&st, "zz-other", &readings), 1);
+    CHECK_EQ_INT(readings, 12345);
+    pf_rows_free(&st);
+
+    /* a context dropped with a staged run leaves neither commits nor files */
+    CHECK_OK(kt_process_run(ctx, "c", &cfg, &res, &err), &err);
+    CHECK(res.staged);
+    CHECK_EQ_INT(parquet_files_in(grouped.dir, "aligned", "c"), 2);   /* committed + staged */
+    kt_process_ctx_free(ctx);
+    CHECK_EQ_INT(parquet_files_in(grouped.dir, "aligned", "c"), 1);
+    CHECK_EQ_INT(parquet_files_in(grouped.dir, "features", "c"), 1);
+    lake_free(&each);
+    lake_free(&grouped);
+    tf_run_free(&run);
+}
+
 /* ---- quarantined rows -------------------------------------------------------- */
 
 /* Appends quarantine rows whose run_uuid_text are texts[] (NULL = null). */
@@ -808,6 +947,7 @@ TEST_MAIN_BEGIN("process")
     RUN(ctx, reprocessing_rewrites_identical_rows_with_a_new_sequence);
     RUN(ctx, currency_follows_input_config_and_unfinished_processing);
     RUN(ctx, a_mixed_run_stats_file_keeps_the_other_runs_row);
+    RUN(ctx, a_group_commit_equals_committing_each_run);
     RUN(ctx, quarantined_rows_are_counted_by_canonical_run_id);
     RUN(ctx, concurrent_workers_commit_different_and_same_runs);
     RUN(ctx, a_damaged_raw_file_is_named_and_nothing_is_written);

@@ -354,6 +354,50 @@ TEST(failing_run_is_recorded_and_others_proceed)
     CHECK(unknown_task);
 }
 
+TEST(a_worker_commits_its_runs_in_groups)
+{
+    kt_error err;
+    fixture f;
+    CHECK_OK(fixture_new(&f, "pstep-group", &err), &err);
+    kt_pool_free(f.pool);
+    kt_pool_config pc = { .threads = 1 };   /* one worker: which runs share a commit is then known */
+    kt_status s = kt_pool_new(&pc, &f.pool, &err);
+    enum { RUNS = KT_PROCESS_GROUP_RUNS + 3 };
+    char names[RUNS][16];
+    for (int i = 0; s == KT_OK && i < RUNS; i++) {
+        snprintf(names[i], sizeof names[i], "%d", 1000 + i);
+        s = add_run(&f, names[i], 0.3, 10.0 * i, 1 + (uint64_t)i, &err);
+    }
+    kt_process_plan p = { 0 };
+    kt_process_step_result r = { 0 };
+    if (s == KT_OK) s = plan(&f, &p, &err);
+    if (s == KT_OK) s = step(&f, &p, &r, &err);
+    kt_process_plan_free(&p);
+    size_t in_first = 0, in_second = 0, ok = 0;
+    kt_arena arena;
+    kt_arena_init(&arena, 0);
+    for (int i = 0; s == KT_OK && i < RUNS; i++) {
+        kt_run_record rec;
+        bool found = false;
+        s = kt_state_run_get(f.st, names[i], &arena, &rec, &found, &err);
+        if (!found || rec.status != KT_RUN_OK) continue;
+        ok++;
+        bool same = rec.aligned_version == rec.features_version && rec.run_stats_version == rec.aligned_version;
+        in_first += same && rec.aligned_version == 1;
+        in_second += same && rec.aligned_version == 2;
+    }
+    int64_t aligned = table_version(f.dir, "aligned"), stats = table_version(f.dir, "run_stats");
+    kt_arena_free(&arena);
+    fixture_free(&f);
+    CHECK_OK(s, &err);
+    CHECK_EQ_INT(r.processed, RUNS);
+    CHECK_EQ_INT(ok, RUNS);
+    CHECK_EQ_INT(aligned, 2);   /* created, then two commits for all the runs */
+    CHECK_EQ_INT(stats, 2);
+    CHECK_EQ_INT(in_first, KT_PROCESS_GROUP_RUNS);
+    CHECK_EQ_INT(in_second, RUNS - KT_PROCESS_GROUP_RUNS);
+}
+
 TEST(cancelled_step_starts_nothing)
 {
     kt_error err;
@@ -457,6 +501,7 @@ RUN(ctx, lost_state_reconciles_without_commit);
 RUN(ctx, quarantine_only_change_is_processed_not_reconciled);
 RUN(ctx, stale_quarantine_count_in_run_stats_is_processed);
 RUN(ctx, failing_run_is_recorded_and_others_proceed);
+RUN(ctx, a_worker_commits_its_runs_in_groups);
 RUN(ctx, cancelled_step_starts_nothing);
 RUN(ctx, larger_runs_start_first);
 RUN(ctx, process_conf_parsing);

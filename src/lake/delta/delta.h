@@ -238,7 +238,7 @@ kt_status kt_delta_txn_add_file_unsynced(kt_delta_txn *x, const char *rel_path,
 /* Replaces the partitions whose `column` value is in values[] (NULL = the
  * null partition): removes their active files, like Delta's
  * replaceWhere "column IN (...)". Data written in this txn must fall in
- * those partitions. */
+ * those partitions. Further calls (same column) add partitions. */
 kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
                                           const char *const *values, size_t nvalues,
                                           kt_error *err);
@@ -250,7 +250,8 @@ kt_status kt_delta_txn_replace_all(kt_delta_txn *x, kt_error *err);
  * predicate (may be NULL) describes the replaced rows for the history, e.g.
  * "run_uuid = '42'". A concurrent winner that removed one of these files
  * conflicts (its adds do not: guard the rows' identity with a txn appId).
- * KT_ERR_NOT_FOUND if a path is not active in the transaction's snapshot. */
+ * KT_ERR_NOT_FOUND if a path is not active in the transaction's snapshot.
+ * Further calls add files; their predicates are joined with OR. */
 kt_status kt_delta_txn_replace_files(kt_delta_txn *x, const char *const *paths, size_t npaths,
                                      const char *predicate, kt_error *err);
 /* Schema evolution: appends nullable columns (must be new names). Data
@@ -261,6 +262,14 @@ kt_status kt_delta_txn_add_columns(kt_delta_txn *x, const kt_delta_field *fields
  * (kt_delta_snapshot_app_version) that this batch committed. */
 kt_status kt_delta_txn_set_app_version(kt_delta_txn *x, const char *app_id, int64_t version,
                                        kt_error *err);
+
+/* Moves everything `from` staged (files, removes, txn markers) into
+ * `into`, so one commit carries both: group commit of independent
+ * batches, e.g. several runs' partitions. Both must read the same
+ * snapshot of the same table and `from` must not change the schema.
+ * `from` is spent (freeing it deletes nothing); on failure `into` may
+ * hold part of it and should be freed. */
+kt_status kt_delta_txn_absorb(kt_delta_txn *into, kt_delta_txn *from, kt_error *err);
 
 /* Commits atomically; *version (may be NULL) receives the committed
  * version. KT_ERR_CONFLICT on a logical conflict (staged files are then

@@ -238,6 +238,22 @@ bool kt_delta_txn_value_replaced(const kt_delta_txn *x, const char *value)
     return false;
 }
 
+/* The mode of an overwrite; calls of the same kind accumulate. */
+static kt_status set_or_keep_mode(kt_delta_txn *x, kt_delta_txn_mode mode, kt_error *err)
+{
+    KT_TRY(usable(x, err));
+    return x->mode == mode ? KT_OK : set_mode(x, mode, err);
+}
+
+static bool replaced_from(const kt_delta_txn *x, size_t first, const char *value)
+{
+    for (size_t i = first; i < x->nreplace; i++) {
+        const char *r = x->replace_values[i];
+        if (r == value || (r && value && strcmp(r, value) == 0)) return true;
+    }
+    return false;
+}
+
 kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
                                           const char *const *values, size_t nvalues,
                                           kt_error *err)
@@ -247,18 +263,27 @@ kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
     if (c == x->npart)
         return kt_fail(err, KT_ERR_USAGE, "%s: '%s' is not a partition column", x->t->dir,
                        column ? column : "(null)");
-    KT_TRY(set_mode(x, KT_TXN_REPLACE_PARTITIONS, err));
+    if (x->mode == KT_TXN_REPLACE_PARTITIONS && x->replace_col != c)
+        return kt_fail(err, KT_ERR_USAGE, "%s: a transaction replaces partitions of one column only",
+                       x->t->dir);
+    KT_TRY(set_or_keep_mode(x, KT_TXN_REPLACE_PARTITIONS, err));
     x->replace_col = c;
-    x->replace_values = kt_arena_calloc(&x->arena, nvalues ? nvalues : 1, sizeof(char *));
-    if (!x->replace_values) return NOMEM(x, err);
+    const char **all = kt_arena_calloc(&x->arena, x->nreplace + nvalues + 1, sizeof(char *));
+    if (!all) return NOMEM(x, err);
+    if (x->nreplace) memcpy(all, x->replace_values, x->nreplace * sizeof *all);
+    size_t first_new = x->nreplace, n = x->nreplace;
+    x->replace_values = all;
     for (size_t i = 0; i < nvalues; i++) {
         const char *v = values[i] && values[i][0] ? values[i] : NULL;
-        if (v && !(x->replace_values[i] = adup(&x->arena, v))) return NOMEM(x, err);
+        if (kt_delta_txn_value_replaced(x, v)) continue;
+        if (v && !(v = adup(&x->arena, v))) return NOMEM(x, err);
+        all[n] = v;
+        x->nreplace = ++n;
     }
-    x->nreplace = nvalues;
-    for (size_t i = 0; i < kt_delta_snapshot_num_files(x->snap); i++) {
+    for (size_t i = 0; first_new < n && i < kt_delta_snapshot_num_files(x->snap); i++) {
         const kt_delta_file *f = kt_delta_snapshot_file(x->snap, i);
-        if (kt_delta_txn_value_replaced(x, f->partition_values[c])) KT_TRY(push_remove(x, f, err));
+        const char *v = f->partition_values[c] && f->partition_values[c][0] ? f->partition_values[c] : NULL;
+        if (replaced_from(x, first_new, v)) KT_TRY(push_remove(x, f, err));
     }
     return KT_OK;
 }
@@ -292,6 +317,22 @@ static const kt_delta_file *find_active(const kt_delta_snapshot *s, const char *
     return NULL;
 }
 
+/* Two predicates of one transaction's removes: "(a) OR (b)". */
+static kt_status join_predicate(kt_delta_txn *x, const char *predicate, kt_error *err)
+{
+    if (!predicate) return KT_OK;
+    if (!x->replace_predicate) {
+        if (!(x->replace_predicate = adup(&x->arena, predicate))) return NOMEM(x, err);
+        return KT_OK;
+    }
+    size_t n = strlen(x->replace_predicate) + strlen(predicate) + 12;
+    char *joined = kt_arena_alloc(&x->arena, n);
+    if (!joined) return NOMEM(x, err);
+    snprintf(joined, n, "(%s) OR (%s)", x->replace_predicate, predicate);
+    x->replace_predicate = joined;
+    return KT_OK;
+}
+
 kt_status kt_delta_txn_replace_files(kt_delta_txn *x, const char *const *paths, size_t npaths,
                                      const char *predicate, kt_error *err)
 {
@@ -300,8 +341,8 @@ kt_status kt_delta_txn_replace_files(kt_delta_txn *x, const char *const *paths, 
             return kt_fail(err, KT_ERR_NOT_FOUND, "%s: cannot replace '%s': not an active file "
                            "at version %lld", x->t->dir, paths[i] ? paths[i] : "(null)",
                            (long long)x->read_version);
-    KT_TRY(set_mode(x, KT_TXN_REPLACE_FILES, err));
-    if (predicate && !(x->replace_predicate = adup(&x->arena, predicate))) return NOMEM(x, err);
+    KT_TRY(set_or_keep_mode(x, KT_TXN_REPLACE_FILES, err));
+    KT_TRY(join_predicate(x, predicate, err));
     for (size_t i = 0; i < npaths; i++)
         if (!kt_delta_txn_removes_path(x, paths[i]))
             KT_TRY(push_remove(x, find_active(x->snap, paths[i]), err));
@@ -354,6 +395,60 @@ kt_status kt_delta_txn_set_app_version(kt_delta_txn *x, const char *app_id, int6
     x->apps[x->napps].version = version;
     if (!x->apps[x->napps].app_id) return NOMEM(x, err);
     x->napps++;
+    return KT_OK;
+}
+
+/* ---- combining transactions ----------------------------------------- */
+
+static kt_status absorb_removes(kt_delta_txn *into, const kt_delta_txn *from, kt_error *err)
+{
+    switch (from->mode) {
+    case KT_TXN_APPEND:
+        return KT_OK;
+    case KT_TXN_REPLACE_ALL:
+        return kt_delta_txn_replace_all(into, err);
+    case KT_TXN_REPLACE_PARTITIONS:
+        return kt_delta_txn_replace_partitions(into, from->part_cols[from->replace_col],
+                                               from->replace_values, from->nreplace, err);
+    case KT_TXN_REPLACE_FILES:
+        break;
+    }
+    const char **paths = calloc(from->nremoves ? from->nremoves : 1, sizeof *paths);
+    if (!paths) return NOMEM(into, err);
+    for (size_t i = 0; i < from->nremoves; i++) paths[i] = from->removes[i].path;
+    kt_status st = kt_delta_txn_replace_files(into, paths, from->nremoves, from->replace_predicate, err);
+    free(paths);
+    return st;
+}
+
+static kt_status absorb_add(kt_delta_txn *into, const kt_delta_txn *from, const kt_delta_pending_add *a,
+                            kt_error *err)
+{
+    if (path_taken(into, a->path))
+        return kt_fail(err, KT_ERR_USAGE, "%s: data file '%s' is staged twice", into->t->dir, a->path);
+    kt_delta_pending_add b = *a;
+    b.path = adup(&into->arena, a->path);
+    b.stats = adup(&into->arena, a->stats);
+    b.pv = kt_arena_calloc(&into->arena, into->npart ? into->npart : 1, sizeof(char *));
+    if (!b.path || !b.pv || (a->stats && !b.stats)) return NOMEM(into, err);
+    for (size_t c = 0; c < from->npart; c++)
+        if (a->pv[c] && !(b.pv[c] = adup(&into->arena, a->pv[c]))) return NOMEM(into, err);
+    return push_add(into, &b, err);
+}
+
+kt_status kt_delta_txn_absorb(kt_delta_txn *into, kt_delta_txn *from, kt_error *err)
+{
+    KT_TRY(usable(into, err));
+    KT_TRY(usable(from, err));
+    if (into->t != from->t || into->snap != from->snap || from->schema_changed)
+        return kt_fail(err, KT_ERR_USAGE, "%s: only transactions reading the same snapshot of one "
+                       "table, without schema changes, can be combined", into->t->dir);
+    KT_TRY(absorb_removes(into, from, err));
+    for (size_t i = 0; i < from->nadds; i++) KT_TRY(absorb_add(into, from, &from->adds[i], err));
+    for (size_t i = 0; i < from->napps; i++)
+        KT_TRY(kt_delta_txn_set_app_version(into, from->apps[i].app_id, from->apps[i].version, err));
+    from->nadds = 0;        /* its files are into's now */
+    from->committed = true; /* spent */
     return KT_OK;
 }
 
