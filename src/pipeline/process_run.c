@@ -323,8 +323,11 @@ static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt
     char app[KT_RUN_STATS_ID_MAX + 32];
     app_id_of(run, app, sizeof app);
     if (ctx->opts.group_commit && ctx->g.broken != KT_OK) {
-        *err = ctx->g.broken_err;
-        return ctx->g.broken;
+        if (ctx->g.count > 0) {   /* its staged runs fail at the group commit; so do newcomers */
+            *err = ctx->g.broken_err;
+            return ctx->g.broken;
+        }
+        group_reset(&ctx->g);     /* nothing staged to protect: start afresh */
     }
     if (ctx->opts.group_commit && group_holds(&ctx->g, app))
         return kt_fail(err, KT_ERR_USAGE, "process: run %s is staged twice for one commit", run);

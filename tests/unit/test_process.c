@@ -425,6 +425,45 @@ TEST(currency_follows_input_config_and_unfinished_processing)
     tf_run_free(&run);
 }
 
+/* One commit of n rows (cols: the table's ncols fields) to a lake table. */
+static kt_status commit_rows(const char *dir, const char *table, const kt_column *cols, size_t ncols, size_t n,
+                             kt_error *err)
+{
+    kt_delta_options o = { .no_fsync = true };
+    kt_delta_table *t = NULL;
+    kt_delta_txn *x = NULL;
+    kt_status st = kt_delta_open_in_lake(dir, table, &o, &t, err);
+    if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
+    if (st == KT_OK) st = kt_delta_txn_write(x, cols, ncols, n, err);
+    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
+    kt_delta_txn_free(x);
+    kt_delta_close(t);
+    return st;
+}
+
+/* Writes one run_stats file (another engine's) holding rows of runs[0..n),
+ * each with readings = 12345. */
+static kt_status put_mixed_run_stats(const char *dir, const char *const *runs, size_t n, kt_error *err)
+{
+    kt_delta_options dopt = { .no_fsync = true };
+    KT_TRY(kt_process_create_tables(dir, &dopt, err));
+    kt_column cols[KT_RUN_STATS_COLUMNS];
+    kt_run_stats_columns_init(cols);
+    kt_run_stats s;
+    memset(&s, 0, sizeof s);
+    strcpy(s.status, "partial");
+    strcpy(s.config_hash, "0000000000000000");
+    kt_status st = KT_OK;
+    for (size_t i = 0; st == KT_OK && i < n; i++) {
+        snprintf(s.run_uuid, sizeof s.run_uuid, "%s", runs[i]);
+        s.readings = 12345;
+        st = kt_run_stats_append(&s, cols, err);
+    }
+    if (st == KT_OK) st = commit_rows(dir, "run_stats", cols, KT_RUN_STATS_COLUMNS, n, err);
+    kt_run_stats_columns_free(cols);
+    return st;
+}
+
 /* A run_stats file written by another engine holding two runs' rows. */
 TEST(a_mixed_run_stats_file_keeps_the_other_runs_row)
 {
@@ -434,28 +473,8 @@ TEST(a_mixed_run_stats_file_keeps_the_other_runs_row)
     lake l;
     CHECK_OK(lake_new(&l, "pmix", &err), &err);
     CHECK_OK(put_run(l.raw, "a", run.r, run.n, 1, 1, &err), &err);
-    kt_delta_options dopt = { .no_fsync = true };
-    CHECK_OK(kt_process_create_tables(l.dir, &dopt, &err), &err);
-    kt_column cols[KT_RUN_STATS_COLUMNS];
-    kt_run_stats_columns_init(cols);
-    kt_run_stats s;
-    memset(&s, 0, sizeof s);
-    strcpy(s.status, "partial");
-    strcpy(s.config_hash, "0000000000000000");
-    strcpy(s.run_uuid, "a");
-    CHECK_OK(kt_run_stats_append(&s, cols, &err), &err);
-    strcpy(s.run_uuid, "zz-other");
-    s.readings = 12345;
-    CHECK_OK(kt_run_stats_append(&s, cols, &err), &err);
-    kt_delta_table *t;
-    CHECK_OK(kt_delta_open_in_lake(l.dir, "run_stats", &dopt, &t, &err), &err);
-    kt_delta_txn *x;
-    CHECK_OK(kt_delta_txn_begin(t, NULL, &x, &err), &err);
-    CHECK_OK(kt_delta_txn_write(x, cols, KT_RUN_STATS_COLUMNS, 2, &err), &err);
-    CHECK_OK(kt_delta_txn_commit(x, NULL, &err), &err);
-    kt_delta_txn_free(x);
-    kt_delta_close(t);
-    kt_run_stats_columns_free(cols);
+    const char *mixed[] = { "a", "zz-other" };
+    CHECK_OK(put_mixed_run_stats(l.dir, mixed, 2, &err), &err);
     kt_transform_config cfg;
     kt_transform_config_default(&cfg);
     kt_process_result res;
@@ -478,35 +497,6 @@ TEST(a_mixed_run_stats_file_keeps_the_other_runs_row)
 }
 
 /* ---- group commit ------------------------------------------------------------- */
-
-/* Writes one run_stats file (another engine's) holding rows of runs[0..n). */
-static kt_status put_mixed_run_stats(const char *dir, const char *const *runs, size_t n, kt_error *err)
-{
-    kt_delta_options dopt = { .no_fsync = true };
-    KT_TRY(kt_process_create_tables(dir, &dopt, err));
-    kt_column cols[KT_RUN_STATS_COLUMNS];
-    kt_run_stats_columns_init(cols);
-    kt_run_stats s;
-    memset(&s, 0, sizeof s);
-    strcpy(s.status, "partial");
-    strcpy(s.config_hash, "0000000000000000");
-    kt_status st = KT_OK;
-    for (size_t i = 0; st == KT_OK && i < n; i++) {
-        snprintf(s.run_uuid, sizeof s.run_uuid, "%s", runs[i]);
-        s.readings = 12345;
-        st = kt_run_stats_append(&s, cols, err);
-    }
-    kt_delta_table *t = NULL;
-    kt_delta_txn *x = NULL;
-    if (st == KT_OK) st = kt_delta_open_in_lake(dir, "run_stats", &dopt, &t, err);
-    if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
-    if (st == KT_OK) st = kt_delta_txn_write(x, cols, KT_RUN_STATS_COLUMNS, n, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
-    kt_delta_txn_free(x);
-    kt_delta_close(t);
-    kt_run_stats_columns_free(cols);
-    return st;
-}
 
 static size_t parquet_files_in(const char *dir, const char *table, const char *run)
 {
@@ -631,15 +621,7 @@ static kt_status put_quarantine(const char *dir, const char *const *texts, size_
             else if (c == KT_QT_RUN_UUID_TEXT) st = kt_column_push_bytes(&cols[c], texts[i], strlen(texts[i]));
             else st = kt_column_push_bytes(&cols[c], "x", 1);
         }
-    kt_delta_options o = { .no_fsync = true };
-    kt_delta_table *t = NULL;
-    kt_delta_txn *x = NULL;
-    if (st == KT_OK) st = kt_delta_open_in_lake(dir, "quarantine", &o, &t, err);
-    if (st == KT_OK) st = kt_delta_txn_begin(t, NULL, &x, err);
-    if (st == KT_OK) st = kt_delta_txn_write(x, cols, KT_QT_FIELDS, n, err);
-    if (st == KT_OK) st = kt_delta_txn_commit(x, NULL, err);
-    kt_delta_txn_free(x);
-    kt_delta_close(t);
+    if (st == KT_OK) st = commit_rows(dir, "quarantine", cols, KT_QT_FIELDS, n, err);
     for (int c = 0; c < KT_QT_FIELDS; c++) kt_column_free(&cols[c]);
     return st;
 }
