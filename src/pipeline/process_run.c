@@ -18,6 +18,7 @@
 #include "pipeline/transform.h"
 
 enum { OUT_ALIGNED, OUT_FEATURES, OUT_STATS, OUTS };
+enum { APP_ID_MAX = KT_RUN_STATS_ID_MAX + 32 }; /* KT_PROCESS_APP_PREFIX and a run id */
 static const char *const out_names[OUTS] = { KT_PROCESS_ALIGNED_TABLE, KT_PROCESS_FEATURES_TABLE,
                                              KT_PROCESS_RUN_STATS_TABLE };
 
@@ -28,7 +29,7 @@ static const char *const out_names[OUTS] = { KT_PROCESS_ALIGNED_TABLE, KT_PROCES
 typedef struct group {
     kt_delta_txn *x[2];          /* aligned, features; NULL when the group is empty */
     kt_run_stats *rows;
-    char (*apps)[KT_RUN_STATS_ID_MAX + 32];
+    char (*apps)[APP_ID_MAX];
     int64_t *versions;
     size_t count, cap;
     kt_status broken;            /* staging failed half-way: the group must not commit */
@@ -184,7 +185,7 @@ static void app_versions(const kt_process_ctx *ctx, const char *app, int64_t v[O
 static kt_status currency(kt_process_ctx *ctx, const kt_raw_run *run, const kt_transform_config *cfg,
                           kt_process_currency *out, kt_error *err)
 {
-    char app[KT_RUN_STATS_ID_MAX + 32];
+    char app[APP_ID_MAX];
     app_id_of(run->run_uuid, app, sizeof app);
     app_versions(ctx, app, out->txn_version);
     out->raw_max_add_version = run->max_add_version;
@@ -255,7 +256,7 @@ static kt_status group_reserve(group *g)
     size_t cap = g->cap ? 2 * g->cap : 8;
     kt_run_stats *rows = realloc(g->rows, cap * sizeof *rows);
     if (rows) g->rows = rows;
-    char (*apps)[KT_RUN_STATS_ID_MAX + 32] = rows ? realloc(g->apps, cap * sizeof *apps) : NULL;
+    char (*apps)[APP_ID_MAX] = rows ? realloc(g->apps, cap * sizeof *apps) : NULL;
     if (apps) g->apps = apps;
     int64_t *versions = apps ? realloc(g->versions, cap * sizeof *versions) : NULL;
     if (!versions) return KT_ERR_NOMEM;
@@ -320,7 +321,7 @@ static kt_status write_outputs(kt_process_ctx *ctx, const kt_run_output *out, kt
                                kt_error *err)
 {
     const char *run = res->run_uuid;
-    char app[KT_RUN_STATS_ID_MAX + 32];
+    char app[APP_ID_MAX];
     app_id_of(run, app, sizeof app);
     if (ctx->opts.group_commit && ctx->g.broken != KT_OK) {
         if (ctx->g.count > 0) {   /* its staged runs fail at the group commit; so do newcomers */

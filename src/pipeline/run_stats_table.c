@@ -86,14 +86,20 @@ static void trim_cache(kt_run_stats_index *ix, size_t active)
     kt_arena_reset(&ix->strings);
 }
 
-/* May file f hold rows of run? *only_run: every row is run's. */
-static kt_status may_hold(kt_run_stats_index *ix, const kt_delta_file *f, const char *run, bool *may,
-                          bool *only_run, kt_error *err)
+/* May file f hold rows of any of runs[0..n)? *only_runs: all its rows are
+ * one of theirs (its bounds are equal and name that run). */
+static kt_status may_hold(kt_run_stats_index *ix, const kt_delta_file *f, const char *const *runs, size_t n,
+                          bool *may, bool *only_runs, kt_error *err)
 {
     bounds b = { NULL, NULL };
     KT_TRY(bounds_of(ix, f, &b, err));
-    *may = !(b.max && strcmp(run, b.max) > 0) && !(b.min && strcmp(run, b.min) < 0);
-    *only_run = *may && b.min && b.max && strcmp(b.min, b.max) == 0;
+    bool single = b.min && b.max && strcmp(b.min, b.max) == 0;
+    *may = *only_runs = false;
+    for (size_t i = 0; i < n && !*only_runs; i++) {
+        bool m = !(b.max && strcmp(runs[i], b.max) > 0) && !(b.min && strcmp(runs[i], b.min) < 0);
+        *may |= m;
+        *only_runs = m && single;
+    }
     return KT_OK;
 }
 
@@ -239,20 +245,6 @@ static kt_status predicate_of(const kt_run_stats *rows, size_t n, kt_buf *out)
     return kt_buf_append_byte(out, 0);
 }
 
-/* May file f hold rows of any of the runs? *only_runs: all its rows are theirs. */
-static kt_status may_hold_any(kt_run_stats_index *ix, const kt_delta_file *f, const char *const *runs, size_t n,
-                              bool *may, bool *only_runs, kt_error *err)
-{
-    *may = *only_runs = false;
-    for (size_t i = 0; i < n && !*only_runs; i++) {
-        bool m, o;
-        KT_TRY(may_hold(ix, f, runs[i], &m, &o, err));
-        *may |= m;
-        *only_runs |= o;
-    }
-    return KT_OK;
-}
-
 /* Files to remove, and other runs' rows (into others) from mixed files. */
 static kt_status collect(kt_run_stats_index *ix, kt_delta_table *t, const kt_delta_snapshot *snap,
                          const char *const *runs, size_t nruns, const char ***paths, size_t *npaths,
@@ -267,7 +259,7 @@ static kt_status collect(kt_run_stats_index *ix, kt_delta_table *t, const kt_del
     for (size_t i = 0; i < n; i++) {
         const kt_delta_file *f = kt_delta_snapshot_file(snap, i);
         bool may, only;
-        KT_TRY(may_hold_any(ix, f, runs, nruns, &may, &only, err));
+        KT_TRY(may_hold(ix, f, runs, nruns, &may, &only, err));
         if (!may) continue;
         scan s = { runs, nruns, others, found, 0 };
         if (!only || found) KT_TRY(scan_file(kt_delta_dir(t), f, &s, err));

@@ -147,6 +147,23 @@ static kt_status push_add(kt_delta_txn *x, kt_delta_pending_add *a, kt_error *er
     return KT_OK;
 }
 
+/* Stages an add with a's sizes and flags, its strings copied into x's
+ * arena (pv may be NULL: every value null; "" = null). */
+static kt_status push_add_copy(kt_delta_txn *x, const kt_delta_pending_add *a, const char *path,
+                               const char *const *pv, const char *stats, kt_error *err)
+{
+    kt_delta_pending_add b = *a;
+    b.path = adup(&x->arena, path);
+    b.stats = adup(&x->arena, stats);
+    b.pv = kt_arena_calloc(&x->arena, x->npart ? x->npart : 1, sizeof(char *));
+    if (!b.path || !b.pv || (stats && !b.stats)) return NOMEM(x, err);
+    for (size_t c = 0; c < x->npart; c++) {
+        const char *v = pv ? pv[c] : NULL;
+        if (v && v[0] && !(b.pv[c] = adup(&x->arena, v))) return NOMEM(x, err);
+    }
+    return push_add(x, &b, err);
+}
+
 static kt_status add_file(kt_delta_txn *x, const char *rel_path, const char *const *partition_values,
                           const char *stats_json, bool unsynced, kt_error *err)
 {
@@ -172,15 +189,7 @@ static kt_status add_file(kt_delta_txn *x, const char *rel_path, const char *con
     }
     kt_delta_pending_add a = { .size = (int64_t)sb.st_size, .records = -1, .unsynced = unsynced };
     a.mtime = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
-    a.path = adup(&x->arena, rel_path);
-    a.stats = adup(&x->arena, stats_json);
-    a.pv = kt_arena_calloc(&x->arena, x->npart ? x->npart : 1, sizeof(char *));
-    if (!a.path || !a.pv || (stats_json && !a.stats)) return NOMEM(x, err);
-    for (size_t c = 0; c < x->npart; c++) {
-        const char *v = partition_values ? partition_values[c] : NULL;
-        if (v && v[0] && !(a.pv[c] = adup(&x->arena, v))) return NOMEM(x, err);
-    }
-    return push_add(x, &a, err);
+    return push_add_copy(x, &a, rel_path, partition_values, stats_json, err);
 }
 
 kt_status kt_delta_txn_add_file(kt_delta_txn *x, const char *rel_path,
@@ -228,14 +237,20 @@ static kt_status set_mode(kt_delta_txn *x, kt_delta_txn_mode mode, kt_error *err
     return KT_OK;
 }
 
-bool kt_delta_txn_value_replaced(const kt_delta_txn *x, const char *value)
+/* Is value ("" = the null partition) among replace_values[first..]? */
+static bool replaced_from(const kt_delta_txn *x, size_t first, const char *value)
 {
     if (value && !value[0]) value = NULL;
-    for (size_t i = 0; i < x->nreplace; i++) {
+    for (size_t i = first; i < x->nreplace; i++) {
         const char *r = x->replace_values[i];
         if (r == value || (r && value && strcmp(r, value) == 0)) return true;
     }
     return false;
+}
+
+bool kt_delta_txn_value_replaced(const kt_delta_txn *x, const char *value)
+{
+    return replaced_from(x, 0, value);
 }
 
 /* The mode of an overwrite; calls of the same kind accumulate. */
@@ -243,15 +258,6 @@ static kt_status set_or_keep_mode(kt_delta_txn *x, kt_delta_txn_mode mode, kt_er
 {
     KT_TRY(usable(x, err));
     return x->mode == mode ? KT_OK : set_mode(x, mode, err);
-}
-
-static bool replaced_from(const kt_delta_txn *x, size_t first, const char *value)
-{
-    for (size_t i = first; i < x->nreplace; i++) {
-        const char *r = x->replace_values[i];
-        if (r == value || (r && value && strcmp(r, value) == 0)) return true;
-    }
-    return false;
 }
 
 kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
@@ -282,8 +288,7 @@ kt_status kt_delta_txn_replace_partitions(kt_delta_txn *x, const char *column,
     }
     for (size_t i = 0; first_new < n && i < kt_delta_snapshot_num_files(x->snap); i++) {
         const kt_delta_file *f = kt_delta_snapshot_file(x->snap, i);
-        const char *v = f->partition_values[c] && f->partition_values[c][0] ? f->partition_values[c] : NULL;
-        if (replaced_from(x, first_new, v)) KT_TRY(push_remove(x, f, err));
+        if (replaced_from(x, first_new, f->partition_values[c])) KT_TRY(push_remove(x, f, err));
     }
     return KT_OK;
 }
@@ -421,19 +426,11 @@ static kt_status absorb_removes(kt_delta_txn *into, const kt_delta_txn *from, kt
     return st;
 }
 
-static kt_status absorb_add(kt_delta_txn *into, const kt_delta_txn *from, const kt_delta_pending_add *a,
-                            kt_error *err)
+static kt_status absorb_add(kt_delta_txn *into, const kt_delta_pending_add *a, kt_error *err)
 {
     if (path_taken(into, a->path))
         return kt_fail(err, KT_ERR_USAGE, "%s: data file '%s' is staged twice", into->t->dir, a->path);
-    kt_delta_pending_add b = *a;
-    b.path = adup(&into->arena, a->path);
-    b.stats = adup(&into->arena, a->stats);
-    b.pv = kt_arena_calloc(&into->arena, into->npart ? into->npart : 1, sizeof(char *));
-    if (!b.path || !b.pv || (a->stats && !b.stats)) return NOMEM(into, err);
-    for (size_t c = 0; c < from->npart; c++)
-        if (a->pv[c] && !(b.pv[c] = adup(&into->arena, a->pv[c]))) return NOMEM(into, err);
-    return push_add(into, &b, err);
+    return push_add_copy(into, a, a->path, (const char *const *)a->pv, a->stats, err);
 }
 
 kt_status kt_delta_txn_absorb(kt_delta_txn *into, kt_delta_txn *from, kt_error *err)
@@ -444,7 +441,7 @@ kt_status kt_delta_txn_absorb(kt_delta_txn *into, kt_delta_txn *from, kt_error *
         return kt_fail(err, KT_ERR_USAGE, "%s: only transactions reading the same snapshot of one "
                        "table, without schema changes, can be combined", into->t->dir);
     KT_TRY(absorb_removes(into, from, err));
-    for (size_t i = 0; i < from->nadds; i++) KT_TRY(absorb_add(into, from, &from->adds[i], err));
+    for (size_t i = 0; i < from->nadds; i++) KT_TRY(absorb_add(into, &from->adds[i], err));
     for (size_t i = 0; i < from->napps; i++)
         KT_TRY(kt_delta_txn_set_app_version(into, from->apps[i].app_id, from->apps[i].version, err));
     from->nadds = 0;        /* its files are into's now */
