@@ -1,8 +1,9 @@
 /*
- * orchestrate/process_step.h — the processing phase of `kinetl run`,
- * `watch` and `process`: decide which runs are dirty, process them on the
- * worker pool (pipeline/process_run.h, one context per worker), record
- * every attempt in state.db.
+ * orchestrate/process_step.h — the processing phase of `kinetl run` and
+ * `watch`: decide which runs are dirty, process them on the worker pool
+ * (pipeline/process_run.h, one context per worker), record every attempt
+ * in state.db (kt_process_record: also `kinetl process`, which commits
+ * each run on its own and prints a line as each one finishes).
  *
  * Contract:
  *  - Planning (kt_process_plan_dirty) lists the runs of the `raw` table's
